@@ -1,0 +1,74 @@
+/// How bad an incident is; the summary lists the most severe first.
+public enum Severity: String, CaseIterable, Comparable, Sendable {
+    case critical, error, warning
+
+    /// Lower ranks are more severe.
+    public var rank: Int {
+        switch self {
+        case .critical: 0
+        case .error: 1
+        case .warning: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank > rhs.rank }
+}
+
+/// The catalog stage of the pipeline: one known incident, as written in a `patterns/<id>.yaml` file.
+///
+/// Matching compiles every incident's literals into one automaton; classification uses the rest (verification,
+/// values, remediation, root-cause links).
+public struct Incident: Equatable, Sendable {
+    /// Fixed kebab-case id; scripts depend on it.
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    /// The cause in one sentence.
+    public var summary: String
+    /// Incidents this one commonly causes (a missing log folder leads to nginx's connection refused).
+    public var leadsTo: [String]
+    /// A record that satisfies any rule is evidence.
+    public var evidence: [EvidenceRule]
+    /// Labels for the values the rules' named groups extract, in the order to show them.
+    public var valueLabels: [ValueLabel]
+    public var remediation: String
+    /// Record sequences that must (and must not) yield this incident; checked by the tests.
+    public var examples: Examples
+    /// Where the incident was loaded from, for messages.
+    public var origin: String
+
+    public struct ValueLabel: Equatable, Sendable {
+        public var name: String
+        public var label: String
+    }
+
+    public struct Examples: Equatable, Sendable {
+        public var match: [String]
+        public var noMatch: [String]
+    }
+
+    /// The label for a value name, or the name with underscores as spaces.
+    public func label(for name: String) -> String {
+        valueLabels.first { $0.name == name }?.label ?? name.replacing("_", with: " ")
+    }
+}
+
+/// One way of recognising an incident in a record.
+public struct EvidenceRule: Equatable, Sendable {
+    public var name: String
+    /// Literals: a record containing any of them is a candidate.
+    public var any: [String]
+    public var ignoreCase: Bool
+    /// Verification the candidate must pass; named groups become values.
+    public var regex: String?
+    /// Literals that reject a candidate.
+    public var not: [String]
+    public var context: Context?
+
+    /// Another record of the same source nearby must contain one of `any`.
+    public struct Context: Equatable, Sendable {
+        public var any: [String]
+        /// How many records of the same source, before or after, count as nearby (the record itself included).
+        public var within: Int
+    }
+}

@@ -1,0 +1,93 @@
+/// The decoder for docker's json-file driver.
+typealias DockerJSONDecoder = LineDecoder<DockerJSONLineFormat>
+
+/// Decodes docker json-file lines: `{"log":"…\n","stream":"stderr","time":"2024-10-18T10:18:09.522123456Z"}`.
+///
+/// The message is `log` with escapes resolved and its trailing newline removed. docker splits lines over 16 KiB
+/// into entries whose `log` lacks the newline; those are joined, per stream, into one record that takes the first
+/// entry's position and time. A line that is not such an entry is reported and still handed on, raw.
+struct DockerJSONLineFormat: LineFormat {
+    /// The decoded `log` of the current line; reused.
+    private var log: [UInt8] = []
+    private var partials: PartialRecords
+
+    init(context: DecoderContext) {
+        partials = PartialRecords(maxRecordBytes: context.maxRecordBytes)
+    }
+
+    var heldOffset: Int64? { partials.heldOffset }
+
+    /// Decodes one entry. O(line length).
+    mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
+        log.removeAll(keepingCapacity: true)
+        let entry: (stream: Int, time: Int64?)
+        do throws(JSONScanner.Failure) {
+            guard let parsed = try parse(line.bytes) else {
+                return reject(line, reason: "it has no \"log\" string", into: &sink)
+            }
+            entry = parsed
+        } catch {
+            return reject(line, reason: error.description, into: &sink)
+        }
+        Self.hand(log, entry: entry, line: line, to: &partials, sink: &sink)
+    }
+
+    mutating func endOfFile<S: RecordSink>(into sink: inout S) {
+        partials.endOfFile()
+    }
+
+    mutating func finish<S: RecordSink>(into sink: inout S) {
+        partials.flush(into: &sink)
+    }
+
+    /// Reads the entry's fields, leaving `log` in `self.log`; `nil` when there is no `log`.
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONScanner.Failure) -> (Int, Int64?)? {
+        var scanner = JSONScanner(bytes)
+        var sawLog = false
+        var stream = 0
+        var time: Int64?
+        try scanner.beginObject()
+        while let key = try scanner.nextMember() {
+            if key.equals("log"), try scanner.peekKind() == .string, !sawLog {
+                try scanner.readString(into: &log)
+                sawLog = true
+            } else if key.equals("stream"), try scanner.peekKind() == .string {
+                stream = try scanner.readRawString().equals("stderr") ? 1 : 0
+            } else if key.equals("time"), try scanner.peekKind() == .string {
+                let text = try scanner.readRawString()
+                time = Timestamp.parseISO8601(text, at: 0, defaultOffset: 0)?.micros
+            } else {
+                try scanner.skipValue()  // `attrs` and anything newer
+            }
+        }
+        try scanner.expectEnd()
+        return sawLog ? (stream, time) : nil
+    }
+
+    /// Hands the decoded `log` on as a whole record or as one part of a split one.
+    private static func hand<S: RecordSink>(
+        _ log: [UInt8], entry: (stream: Int, time: Int64?), line: FramedLine,
+        to partials: inout PartialRecords, sink: inout S
+    ) {
+        log.withUnsafeBytes { log in
+            guard log.last == UInt8(ascii: "\n") else {
+                partials.appendPart(
+                    log, stream: entry.stream, line: line.number, offset: line.offset, time: entry.time, into: &sink)
+                return
+            }
+            var end = log.count - 1
+            if end > 0 && log[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            partials.completeRecord(
+                lastPart: UnsafeRawBufferPointer(rebasing: log[..<end]), stream: entry.stream, line: line.number,
+                offset: line.offset, time: entry.time, into: &sink)
+        }
+    }
+
+    private func reject<S: RecordSink>(_ line: FramedLine, reason: String, into sink: inout S) {
+        sink.problem(
+            DecodeProblem(
+                line: line.number, offset: line.offset,
+                message: "line \(line.number): not a docker json-file entry: \(reason)"))
+        sink.accept(LogRecord(message: line.bytes, line: line.number, offset: line.offset))
+    }
+}

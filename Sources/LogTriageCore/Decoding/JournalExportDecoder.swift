@@ -1,0 +1,219 @@
+/// Decodes `journalctl -o export` (https://systemd.io/JOURNAL_EXPORT_FORMATS/) into one record per entry.
+///
+/// An entry is a run of fields ended by a blank line. A text field is `KEY=value\n`; a binary field, used for
+/// values with newlines or control bytes, is `KEY\n`, a 64-bit little-endian length, the value, and `\n`. The
+/// decoder is a byte state machine that can stop and resume at any byte, so a length or value may be split across
+/// chunks. Only the fields `JournalEntry` keeps are buffered, each capped at `maxRecordBytes`; the rest are skipped
+/// in place. A record's `line` is the entry's 1-based number in the file and its offset is where the entry starts.
+///
+/// An entry whose structure is broken (a field name with bytes journald never writes, an implausible binary
+/// length, a binary value without its newline) is reported and skipped up to the next blank line.
+struct JournalExportDecoder: LogDecoder {
+    private enum State {
+        /// At the start of a field line, or of the blank line that ends the entry.
+        case fieldStart
+        /// Inside a field name, gathered in `name`.
+        case name
+        /// Inside a text value; `nil` for a field that is skipped.
+        case text(JournalEntry.Field?)
+        /// Reading the 8 little-endian bytes of a binary value's length.
+        case length(JournalEntry.Field?, bytesRead: Int, value: UInt64)
+        /// Inside a binary value, with `remaining` bytes to go.
+        case binary(JournalEntry.Field?, remaining: UInt64)
+        /// Expecting the newline after a binary value.
+        case binaryEnd
+        /// Skipping a broken entry up to its blank line; `afterNewline` when the last byte seen was `\n`.
+        case skipEntry(afterNewline: Bool)
+    }
+
+    /// Longest field name accepted; journald's own limit is 64 bytes.
+    static let maxNameLength = 256
+    /// Largest binary length taken as real (journald's import limit, `DATA_SIZE_MAX`); a larger one means the
+    /// bytes read as a length were something else.
+    static let maxBinaryLength: UInt64 = 768 << 20
+
+    private let maxFieldBytes: Int
+    private var state = State.fieldStart
+    private var name: [UInt8] = []
+    private var entry = JournalEntry()
+    private var inEntry = false
+    private var entryNumber = 0
+    private var entryStart: Int64 = 0
+    /// Offset in the current file of the first byte of the next chunk.
+    private var offset: Int64 = 0
+    /// Whether the current field has already been reported as over-long.
+    private var fieldTruncated = false
+
+    init(context: DecoderContext) {
+        maxFieldBytes = context.maxRecordBytes
+        name.reserveCapacity(64)
+    }
+
+    var committedOffset: Int64 { inEntry ? entryStart : offset }
+
+    /// Advances the state machine over `bytes`, handing on each entry as its blank line arrives. O(`bytes.count`).
+    mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            // Each case consumes at least one byte or changes state to one that will.
+            switch state {
+            case .fieldStart:
+                if bytes[i] == UInt8(ascii: "\n") {
+                    if inEntry { endEntry(into: &sink) }
+                    i += 1
+                } else {
+                    if !inEntry { beginEntry(at: offset + Int64(i)) }
+                    name.removeAll(keepingCapacity: true)
+                    state = .name
+                }
+
+            case .name:
+                let b = bytes[i]
+                if b == UInt8(ascii: "=") {
+                    state = .text(beginField())
+                    i += 1
+                } else if b == UInt8(ascii: "\n") {
+                    state = .length(beginField(), bytesRead: 0, value: 0)
+                    i += 1
+                } else if Self.isNameByte(b) && name.count < Self.maxNameLength {
+                    name.append(b)
+                    i += 1
+                } else {
+                    skipEntry(
+                        because: Self.isNameByte(b) ? "a field name is too long" : "a field name has the byte \(b)",
+                        into: &sink)
+                }
+
+            case .text(let field):
+                let newline = bytes.firstIndex(of: UInt8(ascii: "\n"), from: i)
+                let end = newline ?? n
+                if let field { store(UnsafeRawBufferPointer(rebasing: bytes[i..<end]), in: field, into: &sink) }
+                if let newline {
+                    state = .fieldStart
+                    i = newline + 1
+                } else {
+                    i = n
+                }
+
+            case .length(let field, var bytesRead, var value):
+                while bytesRead < 8 && i < n {
+                    value |= UInt64(bytes[i]) << (8 * bytesRead)
+                    bytesRead += 1
+                    i += 1
+                }
+                if bytesRead < 8 {
+                    state = .length(field, bytesRead: bytesRead, value: value)
+                } else if value > Self.maxBinaryLength {
+                    skipEntry(because: "a binary field's length, \(value), is implausible", into: &sink)
+                } else {
+                    state = value == 0 ? .binaryEnd : .binary(field, remaining: value)
+                }
+
+            case .binary(let field, let remaining):
+                let take = Int(min(remaining, UInt64(n - i)))
+                // Safe because take <= n - i.
+                if let field { store(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)]), in: field, into: &sink) }
+                i += take
+                state = remaining == UInt64(take) ? .binaryEnd : .binary(field, remaining: remaining - UInt64(take))
+
+            case .binaryEnd:
+                if bytes[i] == UInt8(ascii: "\n") {
+                    state = .fieldStart
+                    i += 1
+                } else {
+                    skipEntry(because: "a binary field's value is not followed by a newline", into: &sink)
+                }
+
+            case .skipEntry(let afterNewline):
+                if afterNewline && bytes[i] == UInt8(ascii: "\n") {
+                    state = .fieldStart
+                    inEntry = false
+                    i += 1
+                } else if let newline = bytes.firstIndex(of: UInt8(ascii: "\n"), from: i) {
+                    state = .skipEntry(afterNewline: true)
+                    i = newline + 1
+                } else {
+                    state = .skipEntry(afterNewline: false)
+                    i = n
+                }
+            }
+        }
+        offset += Int64(n)
+    }
+
+    /// Ends the current file: an entry without its final blank line is complete, one cut inside a binary field or
+    /// a name is reported. Entry numbers and offsets restart. O(1).
+    mutating func endOfFile<S: RecordSink>(into sink: inout S) {
+        switch state {
+        case .fieldStart, .text, .binaryEnd:
+            if inEntry { endEntry(into: &sink) }
+        case .name:
+            skipEntry(because: "the file ends inside a field name", into: &sink)
+        case .length, .binary:
+            skipEntry(because: "the file ends inside a binary field", into: &sink)
+        case .skipEntry:
+            break
+        }
+        state = .fieldStart
+        inEntry = false
+        entryNumber = 0
+        offset = 0
+    }
+
+    /// Ends the input; nothing spans files in this format. O(1).
+    mutating func finish<S: RecordSink>(into sink: inout S) {
+        endOfFile(into: &sink)
+    }
+
+    // MARK: - Pieces
+
+    private mutating func beginEntry(at start: Int64) {
+        inEntry = true
+        entryNumber += 1
+        entryStart = start
+        entry.reset()
+    }
+
+    private mutating func endEntry<S: RecordSink>(into sink: inout S) {
+        entry.emit(line: entryNumber, offset: entryStart, into: &sink)
+        inEntry = false
+        state = .fieldStart
+    }
+
+    /// The kept field `name` names, unless it is skipped or was already seen in this entry.
+    private mutating func beginField() -> JournalEntry.Field? {
+        fieldTruncated = false
+        let field = name.withUnsafeBytes { JournalEntry.field(named: $0) }
+        guard let field, entry.begin(field) else { return nil }
+        return field
+    }
+
+    /// Appends part of a kept field's value, dropping what goes past `maxFieldBytes`.
+    private mutating func store<S: RecordSink>(
+        _ piece: UnsafeRawBufferPointer, in field: JournalEntry.Field, into sink: inout S
+    ) {
+        let room = maxFieldBytes - entry.values[field.rawValue].count
+        if piece.count > room && !fieldTruncated {
+            fieldTruncated = true
+            report(
+                "field \(String(decoding: name, as: UTF8.self)) is over the \(maxFieldBytes)-byte limit; "
+                    + "the rest was dropped", into: &sink)
+        }
+        entry.values[field.rawValue].append(contentsOf: UnsafeRawBufferPointer(rebasing: piece.prefix(max(room, 0))))
+    }
+
+    private mutating func skipEntry<S: RecordSink>(because reason: String, into sink: inout S) {
+        report("\(reason); the entry was skipped", into: &sink)
+        state = .skipEntry(afterNewline: false)
+    }
+
+    private func report<S: RecordSink>(_ message: String, into sink: inout S) {
+        sink.problem(DecodeProblem(line: entryNumber, offset: entryStart, message: "entry \(entryNumber): \(message)"))
+    }
+
+    /// Journal field names are uppercase letters, digits and underscores.
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        b &- UInt8(ascii: "A") < 26 || b &- UInt8(ascii: "0") < 10 || b == UInt8(ascii: "_")
+    }
+}

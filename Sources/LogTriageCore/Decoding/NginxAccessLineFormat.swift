@@ -1,0 +1,34 @@
+/// The decoder for nginx access logs.
+typealias NginxAccessDecoder = LineDecoder<NginxAccessLineFormat>
+
+/// Decodes nginx access lines (`combined`, `common`, and custom formats that keep `[$time_local]`).
+///
+/// The message is the whole line as nginx wrote it, `\xHH` escapes included; the time comes from the first
+/// bracketed `10/Oct/2000:13:55:36 -0700` near the start. Lines without one are still records, without a time:
+/// `log_format` is often customised, so that is not a problem worth reporting.
+struct NginxAccessLineFormat: LineFormat {
+    /// How far into the line the bracketed time is looked for; it follows the address and user fields.
+    static let searchWindow = 256
+
+    init(context: DecoderContext) {}
+
+    /// Decodes one line. O(min(line length, `searchWindow`)).
+    mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
+        sink.accept(LogRecord(message: line.bytes, time: Self.time(in: line.bytes), line: line.number, offset: line.offset))
+    }
+
+    /// The time in the first `[…]` that holds one, within the search window.
+    static func time(in p: UnsafeRawBufferPointer) -> Int64? {
+        let limit = min(p.count, searchWindow)
+        var i = 0
+        while i < limit {
+            if p[i] == UInt8(ascii: "["), let (time, end) = Timestamp.parseNginxAccess(p, at: i + 1),
+                end < p.count, p[end] == UInt8(ascii: "]")
+            {
+                return time
+            }
+            i += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,83 @@
+/// The decoder for plain application logs, `docker logs` and `docker compose logs` output.
+typealias PlainDecoder = LineDecoder<PlainLineFormat>
+
+/// Decodes plain log lines: the message is the line, less a `docker compose logs` prefix (`web-1  | `), whose
+/// service name becomes the record's source.
+///
+/// The time is the first timestamp that starts at a word boundary within the message's first `timeWindow` bytes,
+/// which covers `docker logs --timestamps` output, `[E 2024-10-18 10:18:09.522 JupyterHub app:3652]`, gunicorn's
+/// `[2024-10-18 10:18:09 +0000]`, Python's `2024-10-18 10:18:09,522`, `2024/10/18 10:18:09` and syslog's
+/// `Nov 24 10:00:00`. Times without a zone take the context's offset; syslog times take its year.
+struct PlainLineFormat: LineFormat {
+    /// How far into the message a timestamp may start.
+    static let timeWindow = 64
+    /// Longest compose service name recognised; longer words are taken to be message text.
+    static let maxServiceNameLength = 64
+
+    private let defaultYear: Int
+    private let utcOffsetSeconds: Int
+
+    init(context: DecoderContext) {
+        defaultYear = context.defaultYear
+        utcOffsetSeconds = context.utcOffsetSeconds
+    }
+
+    /// Decodes one line. O(`timeWindow`) beyond handing it on.
+    mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
+        var message = line.bytes
+        var source = UnsafeRawBufferPointer.empty
+        if let prefix = Self.composePrefix(line.bytes) {
+            source = UnsafeRawBufferPointer(rebasing: line.bytes[..<prefix.nameEnd])
+            message = UnsafeRawBufferPointer(rebasing: line.bytes[prefix.messageStart...])
+        }
+        let time = Self.findTime(in: message, year: defaultYear, utcOffsetSeconds: utcOffsetSeconds)
+        sink.accept(LogRecord(message: message, source: source, time: time, line: line.number, offset: line.offset))
+    }
+
+    /// The `docker compose logs` prefix: a service name, one or more spaces, then `|` and a space (or the line's
+    /// end). O(`maxServiceNameLength`).
+    static func composePrefix(_ p: UnsafeRawBufferPointer) -> (nameEnd: Int, messageStart: Int)? {
+        var i = 0
+        while i < p.count, i <= maxServiceNameLength, isServiceNameByte(p[i]) { i += 1 }
+        let nameEnd = i
+        guard nameEnd > 0, nameEnd <= maxServiceNameLength else { return nil }
+        while i < p.count, p[i] == UInt8(ascii: " ") { i += 1 }
+        guard i > nameEnd, i < p.count, p[i] == UInt8(ascii: "|") else { return nil }
+        i += 1
+        if i < p.count {
+            guard p[i] == UInt8(ascii: " ") else { return nil }
+            i += 1
+        }
+        return (nameEnd, i)
+    }
+
+    /// The first timestamp starting at a word boundary in the first `timeWindow` bytes. O(`timeWindow`).
+    static func findTime(in p: UnsafeRawBufferPointer, year: Int, utcOffsetSeconds: Int) -> Int64? {
+        var previous: UInt8 = UInt8(ascii: " ")
+        for i in 0..<min(p.count, timeWindow) {
+            let b = p[i]
+            defer { previous = b }
+            guard !isAlphanumeric(previous) else { continue }
+            if b &- UInt8(ascii: "0") < 10 {
+                if let parsed = Timestamp.parseISO8601(p, at: i, defaultOffset: utcOffsetSeconds)
+                    ?? Timestamp.parseSlashed(p, at: i, defaultOffset: utcOffsetSeconds)
+                {
+                    return parsed.micros
+                }
+            } else if b &- UInt8(ascii: "A") < 26,
+                let parsed = Timestamp.parseSyslog(p, at: i, year: year, defaultOffset: utcOffsetSeconds)
+            {
+                return parsed.micros
+            }
+        }
+        return nil
+    }
+
+    private static func isServiceNameByte(_ b: UInt8) -> Bool {
+        isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        b &- UInt8(ascii: "0") < 10 || (b | 0x20) &- UInt8(ascii: "a") < 26
+    }
+}

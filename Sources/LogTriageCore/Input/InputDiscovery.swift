@@ -1,0 +1,144 @@
+import Foundation
+
+/// Turns the paths a user names into `InputGroup`s: walks directories, recognises rotated sets and docker
+/// container folders, and orders each set oldest first so line order and first/last-seen times come out right.
+///
+/// Complexity: O(f log f) for f files found, plus one small read of `config.v2.json` per container folder.
+public enum InputDiscovery {
+    /// Lists the inputs under `paths`. Problems (missing paths, unreadable folders) are returned, not thrown,
+    /// so one bad path does not stop the others.
+    public static func discover(_ paths: [String]) -> (groups: [InputGroup], problems: [InputProblem]) {
+        var files: [String] = []
+        var seen = Set<String>()
+        var problems: [InputProblem] = []
+        var groups: [InputGroup] = []
+        var stdinTaken = false
+        for path in paths {
+            if path == "-" {
+                if !stdinTaken {
+                    groups.append(InputGroup(source: "stdin", files: ["-"], origin: .standardInput))
+                    stdinTaken = true
+                }
+                continue
+            }
+            switch fileType(path) {
+            case .directory:
+                walk(path, into: &files, problems: &problems)
+            case .regular:
+                files.append(path)
+            case .other:
+                problems.append(InputProblem(path: path, message: "not a regular file or directory"))
+            case .missing(let code):
+                problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
+            }
+        }
+        files = files.filter { seen.insert($0).inserted }
+        groups += group(files)
+        return (groups, problems)
+    }
+
+    enum FileType: Equatable {
+        case directory, regular, other
+        case missing(Int32)
+    }
+
+    static func fileType(_ path: String, followLinks: Bool = true) -> FileType {
+        var info = stat()
+        let rc = followLinks ? stat(path, &info) : lstat(path, &info)
+        if rc != 0 { return .missing(errno) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .regular
+        case S_IFLNK: return .other
+        default: return .other
+        }
+    }
+
+    /// Walks a directory tree depth first in name order. Hidden entries and symbolic links to directories are
+    /// skipped (links could loop); symbolic links to files are read.
+    static func walk(_ directory: String, into files: inout [String], problems: inout [InputProblem]) {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
+            return
+        }
+        let isContainerFolder = entries.contains("config.v2.json")
+        for name in entries where !name.hasPrefix(".") {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            if isContainerFolder {
+                // Only the json-file logs; config, hosts and mounts are not logs.
+                if name.contains("-json.log") { files.append(path) }
+                continue
+            }
+            switch fileType(path, followLinks: false) {
+            case .directory:
+                walk(path, into: &files, problems: &problems)
+            case .regular:
+                files.append(path)
+            case .other:
+                if fileType(path) == .regular { files.append(path) }
+            case .missing(let code):
+                problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
+            }
+        }
+    }
+
+    /// Groups files into rotated sets by folder and base name, oldest file first.
+    static func group(_ files: [String]) -> [InputGroup] {
+        struct Key: Hashable { var directory: String; var base: String }
+        var order: [Key] = []
+        var members: [Key: [(age: RotationName.Age, path: String)]] = [:]
+        for path in files {
+            let (directory, name) = split(path)
+            let rotation = RotationName(fileName: name)
+            let key = Key(directory: directory, base: rotation.base)
+            if members[key] == nil { order.append(key) }
+            members[key, default: []].append((rotation.age, path))
+        }
+        var containerNames: [String: String?] = [:]
+        return order.map { key in
+            let sorted = members[key]!.sorted { $0.age < $1.age }.map(\.path)
+            let livePath = key.directory.isEmpty ? key.base : key.directory + "/" + key.base
+            if let id = dockerContainerID(base: key.base) {
+                let name = containerNames[key.directory] ?? containerName(in: key.directory)
+                containerNames[key.directory] = name
+                return InputGroup(source: name ?? String(id.prefix(12)), files: sorted, origin: .dockerContainer(id: id))
+            }
+            return InputGroup(source: livePath, files: sorted, origin: .file)
+        }
+    }
+
+    /// `<64 hex>-json.log` → the container id.
+    static func dockerContainerID(base: String) -> String? {
+        guard base.hasSuffix("-json.log") else { return nil }
+        let id = base.dropLast("-json.log".count)
+        guard id.count == 64, id.allSatisfy(\.isHexDigit) else { return nil }
+        return String(id)
+    }
+
+    /// The container's name from `config.v2.json` beside its log (`"Name":"/athena_eye_db"`), without the slash.
+    static func containerName(in directory: String) -> String? {
+        let path = (directory.isEmpty ? "." : directory) + "/config.v2.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let name = object["Name"] as? String, !name.isEmpty
+        else { return nil }
+        return name.hasPrefix("/") ? String(name.dropFirst()) : name
+    }
+
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        let directory = path[..<slash]
+        return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+}

@@ -1,0 +1,49 @@
+/// Opens one input and picks how to read it from its first bytes: gzip by magic bytes, never by name.
+///
+/// Complexity: O(1) beyond the first read.
+enum InputOpener {
+    /// gzip's magic bytes.
+    static func isGzip(_ head: UnsafeRawBufferPointer) -> Bool {
+        head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
+    }
+
+    /// Names a compression format logtriage recognises but does not read.
+    static func unsupportedCompression(_ head: UnsafeRawBufferPointer) -> String? {
+        func starts(_ magic: [UInt8]) -> Bool {
+            head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 }
+        }
+        if starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) { return "xz" }
+        if starts([0x28, 0xb5, 0x2f, 0xfd]) { return "zstd" }
+        if starts([0x42, 0x5a, 0x68]) && head.count > 3 && (0x31...0x39).contains(head[3]) { return "bzip2" }
+        return nil
+    }
+
+    /// journald's own binary files start with this signature; they are read through `journalctl`.
+    static func isJournalFile(_ head: UnsafeRawBufferPointer) -> Bool {
+        let signature: [UInt8] = Array("LPKSHHRH".utf8)
+        return head.count >= 8 && zip(head, signature).allSatisfy { $0 == $1 }
+    }
+
+    /// Wraps `raw` so that it yields decompressed bytes. The first bytes are read to look at the magic and then
+    /// served again, so nothing is lost and a pipe (stdin) works the same as a file.
+    static func open(_ raw: ByteSource) throws(InputError) -> ByteSource {
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+        defer { head.deallocate() }
+        var filled = 0
+        // A pipe may deliver fewer bytes than asked; read until 8 bytes or the end.
+        while filled < head.count {
+            let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: head[filled...]))
+            if n == 0 { break }
+            filled += n
+        }
+        let bytes = UnsafeRawBufferPointer(rebasing: head[..<filled])
+        if let name = unsupportedCompression(bytes) {
+            throw InputError(kind: .unsupportedCompression(name), operation: "read", offset: 0)
+        }
+        if isJournalFile(bytes) {
+            throw InputError(kind: .journalFile, operation: "read", offset: 0)
+        }
+        let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
+        return isGzip(bytes) ? try GzipSource(upstream: prefixed) : prefixed
+    }
+}

@@ -1,0 +1,127 @@
+/// The matching stage of the pipeline: which evidence rules of the catalog does one record's message satisfy?
+///
+/// Every literal of every rule (triggers, `not` literals and context literals) is compiled into one
+/// `LiteralAutomaton`, so a record costs one pass over its bytes however large the catalog. Only records in which
+/// the automaton finds a trigger literal are verified further: `not` literals, then the rule's regex, on a `String`
+/// made for that record alone. Context (another record nearby) spans records and is left to classification, which
+/// gets here the context literals each record contains.
+///
+/// Complexity: `match` is O(n) in the message for records without a candidate, plus one regex run per candidate
+/// rule.
+public final class CatalogMatcher {
+    /// A rule the record satisfies (before context), with the values its regex extracted.
+    public struct Hit {
+        /// Index into `rules`.
+        public var rule: Int
+        public var values: [(name: String, value: String)]
+    }
+
+    /// One evidence rule, flattened out of its incident.
+    public struct Rule {
+        public var incident: Int
+        public var definition: EvidenceRule
+        let regex: Regex<AnyRegexOutput>?
+        let groupNames: [String]
+    }
+
+    enum Role { case trigger, reject, context }
+
+    public let catalog: Catalog
+    public let rules: [Rule]
+    let automaton: LiteralAutomaton
+    /// For each automaton literal, the rules it plays a role in.
+    private let roles: [[(rule: Int, role: Role)]]
+
+    // Per-record scratch, reused so that matching allocates nothing for records without candidates.
+    private var triggered: [Bool]
+    private var rejected: [Bool]
+    private var contextSeen: [Bool]
+    private var touched: [Int] = []
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        var rules: [Rule] = []
+        var literalIndex: [LiteralAutomaton.Literal: Int] = [:]
+        var literals: [LiteralAutomaton.Literal] = []
+        var roles: [[(rule: Int, role: Role)]] = []
+        func add(_ text: String, ignoreCase: Bool, rule: Int, role: Role) {
+            let literal = LiteralAutomaton.Literal(text, ignoreCase: ignoreCase)
+            let index: Int
+            if let existing = literalIndex[literal] {
+                index = existing
+            } else {
+                index = literals.count
+                literalIndex[literal] = index
+                literals.append(literal)
+                roles.append([])
+            }
+            roles[index].append((rule, role))
+        }
+        for (incidentIndex, incident) in catalog.incidents.enumerated() {
+            for definition in incident.evidence {
+                let ruleIndex = rules.count
+                // Patterns were checked when the catalog was loaded, so the regex compiles.
+                let regex = definition.regex.flatMap { try? Regex($0) }
+                rules.append(Rule(
+                    incident: incidentIndex, definition: definition, regex: regex,
+                    groupNames: definition.regex.map(CatalogLoader.namedGroups) ?? []))
+                for text in definition.any { add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .trigger) }
+                for text in definition.not { add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .reject) }
+                for text in definition.context?.any ?? [] {
+                    add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .context)
+                }
+            }
+        }
+        self.rules = rules
+        self.roles = roles
+        self.automaton = LiteralAutomaton(literals)
+        self.triggered = Array(repeating: false, count: rules.count)
+        self.rejected = Array(repeating: false, count: rules.count)
+        self.contextSeen = Array(repeating: false, count: rules.count)
+    }
+
+    /// Finds the rules `message` satisfies and the rules whose context literals it contains.
+    ///
+    /// `hits` and `contextRules` are cleared and filled; passing the same arrays each time avoids allocation.
+    public func match(_ message: UnsafeRawBufferPointer, hits: inout [Hit], contextRules: inout [Int]) {
+        hits.removeAll(keepingCapacity: true)
+        contextRules.removeAll(keepingCapacity: true)
+        automaton.scan(message) { literal in
+            for (rule, role) in roles[literal] {
+                if !triggered[rule] && !rejected[rule] && !contextSeen[rule] { touched.append(rule) }
+                switch role {
+                case .trigger: triggered[rule] = true
+                case .reject: rejected[rule] = true
+                case .context: contextSeen[rule] = true
+                }
+            }
+        }
+        guard !touched.isEmpty else { return }
+        touched.sort()
+        var text: String?
+        for rule in touched {
+            if contextSeen[rule] { contextRules.append(rule) }
+            if triggered[rule] && !rejected[rule] {
+                if let regex = rules[rule].regex {
+                    let string = text ?? String(decoding: message, as: UTF8.self)
+                    text = string
+                    if let found = try? regex.firstMatch(in: string) {
+                        var values: [(name: String, value: String)] = []
+                        for name in rules[rule].groupNames {
+                            if let value = found.output[name]?.substring, !value.isEmpty {
+                                values.append((name, String(value)))
+                            }
+                        }
+                        hits.append(Hit(rule: rule, values: values))
+                    }
+                } else {
+                    hits.append(Hit(rule: rule, values: []))
+                }
+            }
+            triggered[rule] = false
+            rejected[rule] = false
+            contextSeen[rule] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+    }
+}

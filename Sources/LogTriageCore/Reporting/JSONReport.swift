@@ -1,0 +1,158 @@
+/// The reporting stage's machine-readable sink: one JSON document per scan.
+///
+/// Layout (keys in this order; times ISO 8601 UTC or null):
+/// `{"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
+/// "file","line","offset","time","text"}],"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
+/// "stats":{"files","bytes","stored_bytes","records","seconds"},"errors":[{"source","message"}],
+/// "skipped":[{"source","message"}]}`
+public enum JSONReport {
+    public static func render(_ result: ScanResult) -> String {
+        let out = JSONWriter()
+        out.object {
+            out.key("incidents")
+            out.array(result.incidents) { report in
+                out.object {
+                    out.field("id", report.incident.id)
+                    out.field("title", report.incident.title)
+                    out.field("severity", report.incident.severity.rawValue)
+                    out.field("count", report.count)
+                    out.field("first_seen", report.firstSeen.map(TimeFormat.iso8601))
+                    out.field("last_seen", report.lastSeen.map(TimeFormat.iso8601))
+                    out.key("sources")
+                    out.array(report.sources) { out.string($0) }
+                    out.key("evidence")
+                    out.array(report.evidence) { evidence in
+                        out.object {
+                            out.field("source", evidence.source)
+                            out.field("file", evidence.file)
+                            out.field("line", evidence.line)
+                            out.field("offset", Int(evidence.offset))
+                            out.field("time", evidence.time.map(TimeFormat.iso8601))
+                            out.field("text", evidence.text)
+                        }
+                    }
+                    out.key("values")
+                    out.object {
+                        for value in report.values {
+                            out.key(value.name)
+                            out.array(value.values) { out.string($0) }
+                        }
+                    }
+                    out.field("remediation", report.incident.remediation)
+                    out.field("summary", report.incident.summary)
+                    out.key("caused_by")
+                    out.array(report.causedBy) { out.string($0) }
+                    out.key("leads_to")
+                    out.array(report.leadsTo) { out.string($0) }
+                }
+            }
+            out.key("stats")
+            out.object {
+                out.field("files", result.stats.files)
+                out.field("bytes", Int(result.stats.bytes))
+                out.field("stored_bytes", Int(result.stats.storedBytes))
+                out.field("records", result.stats.records)
+                out.field("records_outside_window", result.stats.recordsOutsideWindow)
+                out.key("seconds")
+                out.raw(formatSeconds(result.stats.seconds))
+            }
+            for (name, list) in [("errors", result.errors), ("skipped", result.skipped)] {
+                out.key(name)
+                out.array(list) { error in
+                    out.object {
+                        out.field("source", error.source)
+                        out.field("message", error.message)
+                    }
+                }
+            }
+        }
+        return out.text + "\n"
+    }
+
+    static func formatSeconds(_ seconds: Double) -> String {
+        let millis = Int((seconds * 1000).rounded())
+        return "\(millis / 1000).\(TimeFormat.pad(millis % 1000, 3))"
+    }
+}
+
+/// Writes compact JSON with keys in the order given; only what the reports need. A class, because the nested
+/// closures that mirror the document's nesting all write to one writer.
+final class JSONWriter {
+    private(set) var text = ""
+    private var needsComma = [false]
+
+    private func separate() {
+        if needsComma[needsComma.count - 1] { text += "," }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    func object(_ body: () -> Void) {
+        separateUnlessAfterKey()
+        text += "{"
+        needsComma.append(false)
+        body()
+        needsComma.removeLast()
+        text += "}"
+    }
+
+    func array<T>(_ items: [T], _ each: (T) -> Void) {
+        separateUnlessAfterKey()
+        text += "["
+        needsComma.append(false)
+        for item in items { each(item) }
+        needsComma.removeLast()
+        text += "]"
+    }
+
+    private var afterKey = false
+
+    private func separateUnlessAfterKey() {
+        if afterKey { afterKey = false } else { separate() }
+    }
+
+    func key(_ name: String) {
+        separate()
+        append(escaped: name)
+        text += ":"
+        afterKey = true
+    }
+
+    func string(_ value: String) {
+        separateUnlessAfterKey()
+        append(escaped: value)
+    }
+
+    func raw(_ literal: String) {
+        separateUnlessAfterKey()
+        text += literal
+    }
+
+    func field(_ name: String, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { raw("null") }
+    }
+
+    func field(_ name: String, _ value: Int) {
+        key(name)
+        raw(String(value))
+    }
+
+    private func append(escaped value: String) {
+        text += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": text += "\\\""
+            case "\\": text += "\\\\"
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        text += "\""
+    }
+}

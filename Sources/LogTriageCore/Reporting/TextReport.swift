@@ -1,0 +1,123 @@
+/// The reporting stage's human sink: a summary for a terminal, most severe incident first, each with its
+/// evidence and the steps to fix it.
+public struct TextReport {
+    /// Whether to use ANSI colours (only on a terminal, never with `NO_COLOR`; the CLI decides).
+    public var color: Bool
+    /// Evidence lines shown per incident.
+    public var evidenceLines: Int
+    /// Evidence text longer than this many characters is cut.
+    public var evidenceWidth = 240
+
+    public init(color: Bool, evidenceLines: Int = 3) {
+        self.color = color
+        self.evidenceLines = evidenceLines
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text
+    }
+
+    private func severityTag(_ severity: Severity) -> String {
+        let label = severity.rawValue.uppercased()
+        switch severity {
+        case .critical: return paint(label, "1;31")
+        case .error: return paint(label, "31")
+        case .warning: return paint(label, "33")
+        }
+    }
+
+    public func render(_ result: ScanResult) -> String {
+        var out = ""
+        let stats = result.stats
+        let scanned = "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
+            + "\(stats.records) record\(stats.records == 1 ? "" : "s") in \(JSONReport.formatSeconds(stats.seconds)) s"
+        if result.incidents.isEmpty {
+            out += "No known incident found (\(scanned)).\n"
+        } else {
+            let n = result.incidents.count
+            out += paint("\(n) incident\(n == 1 ? "" : "s") found", "1") + " (\(scanned)).\n"
+            let roots = result.incidents.filter(\.isRootCause)
+            for root in roots {
+                out += "\n" + paint("Likely root cause: ", "1") + "\(root.incident.title) (\(root.incident.id))"
+                    + " — explains " + root.leadsTo.joined(separator: ", ") + ".\n"
+            }
+        }
+        if stats.recordsOutsideWindow > 0 {
+            out += "\(stats.recordsOutsideWindow) records outside the --since/--until window were left out.\n"
+        }
+        for report in result.incidents {
+            out += "\n" + incident(report)
+        }
+        if !result.skipped.isEmpty {
+            out += "\n" + paint("Skipped:", "1") + "\n"
+            for item in result.skipped { out += "  \(item.source): \(item.message)\n" }
+        }
+        if !result.errors.isEmpty {
+            out += "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")
+                + " (listed on stderr).\n"
+        }
+        return out
+    }
+
+    func incident(_ report: IncidentReport) -> String {
+        let incident = report.incident
+        var out = "[\(severityTag(incident.severity))] " + paint(incident.title, "1") + "  " + paint(incident.id, "2") + "\n"
+        out += "  \(incident.summary)\n"
+        var facts = "  count \(report.count)"
+        if let first = report.firstSeen { facts += " · first seen \(TimeFormat.iso8601(first))" }
+        if let last = report.lastSeen { facts += " · last seen \(TimeFormat.iso8601(last))" }
+        out += facts + "\n"
+        out += "  sources: " + report.sources.joined(separator: ", ") + "\n"
+        for value in report.values {
+            out += "  \(value.label): " + value.values.joined(separator: ", ") + "\n"
+        }
+        if !report.causedBy.isEmpty {
+            out += "  likely caused by: " + report.causedBy.joined(separator: ", ") + "\n"
+        }
+        if !report.leadsTo.isEmpty {
+            out += "  likely cause of: " + report.leadsTo.joined(separator: ", ") + "\n"
+        }
+        out += "  evidence:\n"
+        for evidence in report.evidence.prefix(evidenceLines) {
+            var place = "\(evidence.file):\(evidence.line)"
+            if evidence.source != evidence.file { place = "\(evidence.source) " + paint(place, "2") }
+            let time = evidence.time.map { " " + TimeFormat.iso8601($0) } ?? ""
+            out += "    " + place + time + "\n"
+            out += "      " + paint(clip(evidence.text), "36") + "\n"
+        }
+        out += "  remediation:\n"
+        for line in incident.remediation.split(separator: "\n", omittingEmptySubsequences: false) {
+            out += line.isEmpty ? "\n" : "    \(line)\n"
+        }
+        return out
+    }
+
+    /// One line of evidence: control characters shown visibly, long text cut.
+    func clip(_ text: String) -> String {
+        var out = ""
+        var count = 0
+        for character in text {
+            if count == evidenceWidth { return out + "…" }
+            if character == "\n" { out += "⏎" } else if character.isASCII && character.asciiValue! < 0x20 {
+                out += "^" + String(UnicodeScalar(character.asciiValue! + 0x40))
+            } else {
+                out.append(character)
+            }
+            count += 1
+        }
+        return out
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(count) B" }
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import LogTriageCore
+
+struct Patterns: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the incident catalog: what logtriage recognises and how it says to fix it.",
+        subcommands: [List.self, Show.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every incident with its id, severity and title.")
+
+        @OptionGroup var catalogOptions: CatalogOptions
+
+        func run() throws {
+            let catalog = try catalogOptions.load()
+            let width = catalog.incidents.map(\.id.count).max() ?? 0
+            for incident in catalog.incidents.sorted(by: { ($0.severity.rank, $0.id) < ($1.severity.rank, $1.id) }) {
+                let id = incident.id + String(repeating: " ", count: width - incident.id.count)
+                let severity = incident.severity.rawValue + String(repeating: " ", count: 8 - incident.severity.rawValue.count)
+                print("\(id)  \(severity)  \(incident.title)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one incident's evidence rules and remediation.")
+
+        @Argument(help: ArgumentHelp("The incident id, as `patterns list` prints it.", valueName: "id"))
+        var id: String
+
+        @OptionGroup var catalogOptions: CatalogOptions
+
+        func run() throws {
+            let catalog = try catalogOptions.load()
+            guard let incident = catalog.incident(id: id) else {
+                throw UserError("no incident has the id '\(id)'; `logtriage patterns list` shows them all.")
+            }
+            print(CatalogDescription.render(incident), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import LogTriageCore
+
+struct Scan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Scan archived logs and report the incidents found, with evidence and remediation.",
+        discussion: """
+            PATH may be a file, a directory (read recursively: rotated sets such as access.log.2.gz, \
+            access.log.1, access.log are read oldest first; docker container folders are named after the \
+            container), or - for standard input. gzip input is recognised by its content.
+
+            Exit status: 0 no incident found, 1 incidents found, 2 an input or usage error (2 wins over 1).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "The input format, or auto to detect it per file.",
+        discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "format"))
+    var format: String = "auto"
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    var output: OutputStyle = .text
+
+    @Option(help: ArgumentHelp(
+        "Only records at or after this time: a duration back from now (2h, 30m, 1d) or a time (2025-03-01T10:00:00Z).",
+        valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only records before this time; same forms as --since.", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp(
+        "The zone of timestamps that carry none (nginx error log, most application logs): UTC, local, +08:00 or a name such as Europe/Berlin.",
+        valueName: "zone"))
+    var timezone: String = "local"
+
+    @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
+    var evidence: Int = 3
+
+    @Option(help: ArgumentHelp("Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
+    var color: ColorChoice = .auto
+
+    @Flag(help: "Do not show progress on stderr.")
+    var noProgress = false
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    enum OutputStyle: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+    func validate() throws {
+        if format != "auto" && LogFormat(rawValue: format) == nil {
+            throw ValidationError("--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if evidence < 1 || evidence > 100 {
+            throw ValidationError("--evidence must be between 1 and 100.")
+        }
+        if paths.isEmpty && isatty(0) != 0 {
+            throw ValidationError("Name at least one file or directory to scan, or - to read standard input.")
+        }
+    }
+
+    func run() throws {
+        let offset = try Self.utcOffset(timezone)
+        let catalog = try catalogOptions.load()
+        var window: (since: Int64?, until: Int64?) = (nil, nil)
+        do {
+            window.since = try since.map { text throws(TimeWindow.ParseError) in try TimeWindow.parse(text, utcOffsetSeconds: offset) }
+            window.until = try until.map { text throws(TimeWindow.ParseError) in try TimeWindow.parse(text, utcOffsetSeconds: offset) }
+        } catch {
+            throw ValidationError("--since/--until: \(error)")
+        }
+        if let since = window.since, let until = window.until, since >= until {
+            throw ValidationError("--since must be earlier than --until.")
+        }
+        let configuration = ScanConfiguration(
+            paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format), catalog: catalog,
+            since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset)
+        let showProgress = !noProgress && output == .text && isatty(2) != 0
+        let progress = ProgressLine(enabled: showProgress)
+        let pipeline = ScanPipeline(configuration: configuration)
+        let result = showProgress ? pipeline.run(progress: { progress.update($0) }) : pipeline.run()
+        progress.clear()
+
+        for error in result.errors {
+            FileHandle.standardError.write(Data("logtriage: \(error.source): \(error.message)\n".utf8))
+        }
+        switch output {
+        case .json:
+            print(JSONReport.render(result), terminator: "")
+        case .text:
+            let useColor: Bool
+            switch color {
+            case .always: useColor = true
+            case .never: useColor = false
+            case .auto: useColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            }
+            print(TextReport(color: useColor, evidenceLines: evidence).render(result), terminator: "")
+        }
+        if !result.errors.isEmpty { throw ExitCode(2) }
+        if !result.incidents.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Seconds east of UTC for `--timezone`.
+    static func utcOffset(_ zone: String) throws -> Int {
+        switch zone.lowercased() {
+        case "local": return TimeZone.current.secondsFromGMT()
+        case "utc", "z": return 0
+        default: break
+        }
+        if let sign = zone.first, sign == "+" || sign == "-" {
+            let parts = zone.dropFirst().split(separator: ":")
+            if parts.count <= 2, let hours = Int(parts[0]), hours <= 14,
+               let minutes = parts.count == 2 ? Int(parts[1]) : 0, minutes < 60 {
+                return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+            }
+        } else if let named = TimeZone(identifier: zone) {
+            return named.secondsFromGMT()
+        }
+        throw ValidationError("--timezone \(zone) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
+    }
+}
+
+/// The progress line on stderr: files and bytes done, throughput. Only on a terminal.
+final class ProgressLine: @unchecked Sendable {
+    let enabled: Bool
+    private var shown = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ progress: ScanProgress) {
+        guard enabled else { return }
+        let rate = progress.seconds > 0 ? Double(progress.storedBytes) / progress.seconds : 0
+        let line = "\rscanning: \(progress.filesDone)/\(progress.filesTotal) files, \(Self.mebibytes(Double(progress.storedBytes))) MiB, \(Self.mebibytes(rate)) MiB/s\u{1b}[K"
+        FileHandle.standardError.write(Data(line.utf8))
+        shown = true
+    }
+
+    func clear() {
+        if shown { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+    }
+
+    static func mebibytes(_ bytes: Double) -> String {
+        let tenths = Int((bytes / 1_048_576 * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)"
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import LogTriageCore
+
+@Suite struct CatalogLoaderTests {
+    static let valid = """
+        id: demo-incident
+        title: Demo
+        severity: warning
+        summary: Something happened.
+        evidence:
+          - name: first
+            any: ['something broke']
+            regex: 'broke at (?<place>\\w+)'
+        values:
+          place: Where it broke
+        remediation: |
+          1. Fix it.
+        examples:
+          match: ['something broke at home']
+          no_match: ['something broke']
+        """
+
+    @Test func aValidFileParses() throws {
+        let incident = try CatalogLoader.parse(Self.valid, file: "/x/demo-incident.yaml")
+        #expect(incident.id == "demo-incident")
+        #expect(incident.severity == .warning)
+        #expect(incident.evidence.map(\.name) == ["first"])
+        #expect(incident.label(for: "place") == "Where it broke")
+        #expect(incident.examples.match == ["something broke at home"])
+        #expect(incident.remediation == "1. Fix it.")
+    }
+
+    /// Each broken variant must be rejected with the line of the mistake and a reason naming it.
+    @Test(arguments: [
+        ("severity: warning", "severity: fatal", 3, "severity 'fatal'"),
+        ("    any: ['something broke']", "    any: ['a']", 7, "shorter than"),
+        ("    regex: 'broke at (?<place>\\w+)'", "    regex: 'broke at ((?<place>\\w+)'", 8, "does not compile"),
+        ("title: Demo", "titel: Demo", 2, "unknown key 'titel'"),
+        ("id: demo-incident", "id: other-incident", 1, "does not match the file name"),
+        ("  place: Where it broke", "  spot: Where it broke", 10, "not a named group"),
+        ("  - name: first", "  - name: first\n    bogus: 1", 7, "unknown key 'bogus'"),
+        // The flow sequence runs on, so the parser notices on the next line.
+        ("summary: Something happened.", "summary: [unclosed", 5, "YAML syntax"),
+    ])
+    func mistakesAreReportedWithLineAndReason(original: String, replacement: String, line: Int, reason: String) {
+        let text = Self.valid.replacingOccurrences(of: original, with: replacement)
+        #expect(text != Self.valid)
+        do {
+            _ = try CatalogLoader.parse(text, file: "/x/demo-incident.yaml")
+            Issue.record("accepted a broken file: \(replacement)")
+        } catch {
+            #expect(error.file == "/x/demo-incident.yaml")
+            #expect(error.line == line, "\(error)")
+            #expect(error.reason.contains(reason), "\(error)")
+        }
+    }
+
+    @Test func missingRequiredKeysAreNamed() {
+        for key in ["title", "severity", "summary"] {
+            let text = Self.valid.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix(key + ":") }.joined(separator: "\n")
+            #expect(throws: CatalogError.self) { try CatalogLoader.parse(text, file: "demo-incident.yaml") }
+            do { _ = try CatalogLoader.parse(text, file: "demo-incident.yaml") } catch {
+                #expect(error.reason.contains("'\(key)'"), "\(error)")
+            }
+        }
+    }
+
+    @Test func namedGroupsAreFoundButLookbehindsAreNot() {
+        #expect(CatalogLoader.namedGroups("(?<a>x)(?<=y)(?<!z)(?<bc_d>w)") == ["a", "bc_d"])
+    }
+}

@@ -1,0 +1,105 @@
+import Testing
+@testable import LogTriageCore
+
+/// Serves a byte array in fixed-size pieces, like a pipe.
+final class ChunkedSource: ByteSource {
+    let bytes: [UInt8]
+    let piece: Int
+    private(set) var storedOffset: Int64 = 0
+
+    init(_ bytes: [UInt8], piece: Int) {
+        self.bytes = bytes
+        self.piece = piece
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        let start = Int(storedOffset)
+        let n = min(piece, buffer.count, bytes.count - start)
+        guard n > 0 else { return 0 }
+        for i in 0..<n { buffer[i] = bytes[start + i] }
+        storedOffset += Int64(n)
+        return n
+    }
+}
+
+/// Reads a source to its end in `chunk`-byte reads; returns the bytes and the error that stopped it, if any.
+func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
+    var out: [UInt8] = []
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
+    defer { buffer.deallocate() }
+    do {
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { return (out, nil) }
+            out += buffer[..<n]
+        }
+    } catch {
+        return (out, error)
+    }
+}
+
+@Suite struct GzipSourceTests {
+    static let text = (1...400).map { "line \($0) of the first member\n" }.joined()
+    static let second = "a second member, as `cat a.gz b.gz` makes\n"
+
+    @Test(arguments: [1, 2, 7, 64, 4096, 1 << 16])
+    func multiMemberWithExtraFieldIsReadWhole(piece: Int) throws {
+        let data = GzipTestData.member(Self.text, extra: Array("docker-metadata".utf8))
+            + GzipTestData.member(Self.second)
+        #expect(data[3] & 0x04 != 0, "FEXTRA flag set")
+        for chunk in [1, 3, 4096] {
+            let (bytes, error) = drain(try InputOpener.open(ChunkedSource(data, piece: piece)), chunk: chunk)
+            #expect(error == nil)
+            #expect(String(decoding: bytes, as: UTF8.self) == Self.text + Self.second)
+        }
+    }
+
+    @Test func truncatedDataReportsWhatWasRead() throws {
+        let data = GzipTestData.member(Self.text)
+        let cut = Array(data[..<(data.count / 2)])
+        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(cut, piece: 100)), chunk: 512)
+        let failure = try #require(error)
+        #expect(failure.kind == .truncatedGzip)
+        #expect(failure.offset == Int64(cut.count))
+        #expect(failure.decodedBytes == Int64(bytes.count))
+        #expect(!bytes.isEmpty)
+        #expect(Self.text.utf8.starts(with: bytes))
+        #expect(failure.description.contains("truncated at compressed byte \(cut.count)"))
+    }
+
+    @Test func corruptDataIsAnError() throws {
+        var data = GzipTestData.member(Self.text)
+        for i in 12..<40 { data[i] ^= 0x5a }
+        let (_, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 4096)), chunk: 4096)
+        #expect(error?.kind == .corruptGzip)
+    }
+
+    @Test func trailingGarbageIsReportedAfterTheData() throws {
+        let data = GzipTestData.member(Self.second) + Array("not gzip".utf8)
+        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 5)), chunk: 64)
+        #expect(String(decoding: bytes, as: UTF8.self) == Self.second)
+        #expect(error?.kind == .trailingGarbage)
+    }
+
+    @Test func plainTextPassesThroughUnchanged() throws {
+        for text in ["", "a", "ab", "plain text that is not gzip\n"] {
+            let (bytes, error) = drain(try InputOpener.open(ChunkedSource(Array(text.utf8), piece: 3)), chunk: 2)
+            #expect(error == nil)
+            #expect(bytes == Array(text.utf8))
+        }
+    }
+
+    @Test func otherCompressionsAndJournalFilesAreRefusedByContent() {
+        let cases: [([UInt8], InputError.Kind)] = [
+            ([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0], .unsupportedCompression("xz")),
+            ([0x28, 0xb5, 0x2f, 0xfd, 0, 0], .unsupportedCompression("zstd")),
+            (Array("BZh91AY&".utf8), .unsupportedCompression("bzip2")),
+            (Array("LPKSHHRH\0\0".utf8), .journalFile),
+        ]
+        for (bytes, kind) in cases {
+            #expect(throws: InputError(kind: kind, operation: "read", offset: 0)) {
+                _ = try InputOpener.open(ChunkedSource(bytes, piece: 1))
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+@testable import LogTriageCore
+
+enum TestSupport {
+    /// The repository root, found from this file's path.
+    static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    static func repositoryCatalog() throws -> Catalog {
+        Catalog(incidents: try CatalogLoader.load(directory: repositoryRoot + "/patterns"))
+    }
+
+    /// Runs messages (one record each, all from one source, no times) through matching and classification.
+    static func classify(_ messages: [String], catalog: Catalog) -> [IncidentReport] {
+        let matcher = CatalogMatcher(catalog: catalog)
+        let classifier = Classifier(matcher: matcher)
+        let source = classifier.source(named: "test")
+        var hits: [CatalogMatcher.Hit] = []
+        var context: [Int] = []
+        for (index, message) in messages.enumerated() {
+            var bytes = Array(message.utf8)
+            bytes.withUnsafeMutableBytes { raw in
+                let message = UnsafeRawBufferPointer(raw)
+                matcher.match(message, hits: &hits, contextRules: &context)
+                classifier.observe(message, at: .init(source: source, file: "test.log", line: index + 1, offset: 0, time: nil),
+                                   hits: hits, contextRules: context)
+            }
+        }
+        return classifier.finish()
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "logtriage-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
