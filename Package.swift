@@ -46,7 +46,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LogTriageCLITests",
-            dependencies: ["LogTriageCore"]
+            dependencies: ["logtriage"],
+            exclude: ["Help"]
         ),
     ]
 )

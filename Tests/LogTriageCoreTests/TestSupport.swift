@@ -18,7 +18,11 @@ enum TestSupport {
 
     /// Runs messages (one record each, all from one source, no times) through matching and classification.
     static func classify(_ messages: [String], catalog: Catalog) -> [IncidentReport] {
-        let matcher = CatalogMatcher(catalog: catalog)
+        classify(messages, matcher: CatalogMatcher(catalog: catalog))
+    }
+
+    /// The same with a matcher built once (building one is the costly part).
+    static func classify(_ messages: [String], matcher: CatalogMatcher) -> [IncidentReport] {
         let classifier = Classifier(matcher: matcher)
         let source = classifier.source(named: "test")
         var hits: [CatalogMatcher.Hit] = []

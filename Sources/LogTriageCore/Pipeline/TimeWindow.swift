@@ -84,19 +84,9 @@ public enum TimeWindow {
                 return nil
             }
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        guard day <= Timestamp.daysInMonth(year: year, month: month) else { return nil }
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         return seconds * 1_000_000
-    }
-
-    /// Days since 1970-01-01 for a proleptic Gregorian date.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

@@ -64,8 +64,10 @@ public struct TextReport {
         var out = "[\(severityTag(incident.severity))] " + paint(incident.title, "1") + "  " + paint(incident.id, "2") + "\n"
         out += "  \(incident.summary)\n"
         var facts = "  count \(report.count)"
-        if let first = report.firstSeen { facts += " · first seen \(TimeFormat.iso8601(first))" }
-        if let last = report.lastSeen { facts += " · last seen \(TimeFormat.iso8601(last))" }
+        if let first = report.firstSeen, let last = report.lastSeen {
+            facts += first == last ? " · seen \(TimeFormat.iso8601(first))"
+                : " · first seen \(TimeFormat.iso8601(first)) · last seen \(TimeFormat.iso8601(last))"
+        }
         out += facts + "\n"
         out += "  sources: " + report.sources.joined(separator: ", ") + "\n"
         for value in report.values {

@@ -28,14 +28,16 @@ import Testing
     @Test(arguments: PatternExamplesTests.catalog.incidents.map(\.id))
     func examplesBehave(id: String) throws {
         let incident = try #require(Self.catalog.incident(id: id))
+        // One matcher per test: matchers keep per-record scratch state and tests run in parallel.
+        let matcher = CatalogMatcher(catalog: Self.catalog)
         for example in incident.examples.match {
             let lines = example.split(separator: "\n").map(String.init)
-            let found = TestSupport.classify(lines, catalog: Self.catalog)
+            let found = TestSupport.classify(lines, matcher: matcher)
             #expect(found.contains { $0.incident.id == id }, "\(id) should match: \(example)")
         }
         for example in incident.examples.noMatch {
             let lines = example.split(separator: "\n").map(String.init)
-            let found = TestSupport.classify(lines, catalog: Self.catalog)
+            let found = TestSupport.classify(lines, matcher: matcher)
             #expect(!found.contains { $0.incident.id == id }, "\(id) should not match: \(example)")
         }
     }

@@ -99,3 +99,14 @@ func decodeInAllChunkings<D: LogDecoder>(
 func withBytes<R>(_ text: String, _ body: (UnsafeRawBufferPointer) -> R) -> R {
     Array(text.utf8).withUnsafeBytes(body)
 }
+
+/// The byte offset where each of `lines` starts once they are joined with "\n".
+func lineStarts(_ lines: [String]) -> [Int64] {
+    var starts: [Int64] = []
+    var offset: Int64 = 0
+    for line in lines {
+        starts.append(offset)
+        offset += Int64(line.utf8.count + 1)
+    }
+    return starts
+}

@@ -26,10 +26,10 @@ import Testing
         for file in ["nginx/access.log", "nginx/access.log.1", "nginx/access.log.2.gz", "nginx/error.log",
                      "containers/\(id)/\(id)-json.log", "containers/\(id)/\(id)-json.log.1.gz",
                      "containers/\(id)/hostconfig.json", ".hidden.log"] {
-            FileManager.default.createFile(atPath: root + "/" + file, contents: Data("x\n".utf8))
+            #expect(FileManager.default.createFile(atPath: root + "/" + file, contents: Data("x\n".utf8)))
         }
-        FileManager.default.createFile(atPath: container + "/config.v2.json",
-                                       contents: Data(#"{"ID":"x","Name":"/athena_eye_db"}"#.utf8))
+        #expect(FileManager.default.createFile(atPath: container + "/config.v2.json",
+                                       contents: Data(#"{"ID":"x","Name":"/athena_eye_db"}"#.utf8)))
         let (groups, problems) = InputDiscovery.discover([root, root + "/missing.log"])
         #expect(problems.map(\.path) == [root + "/missing.log"])
         #expect(groups.count == 3)
@@ -44,7 +44,7 @@ import Testing
     @Test func explicitFilesFormOneSetAndStdinIsKept() throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for file in ["a.log", "a.log.1"] { FileManager.default.createFile(atPath: root + "/" + file, contents: Data()) }
+        for file in ["a.log", "a.log.1"] { #expect(FileManager.default.createFile(atPath: root + "/" + file, contents: Data())) }
         let (groups, problems) = InputDiscovery.discover([root + "/a.log", "-", root + "/a.log.1", root + "/a.log"])
         #expect(problems.isEmpty)
         #expect(groups.map(\.files) == [["-"], [root + "/a.log.1", root + "/a.log"]])

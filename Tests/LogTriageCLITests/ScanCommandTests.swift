@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+@Suite struct ScanCommandTests {
+    static func temporaryDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "logtriage-cli-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static let nginxError = """
+        2025/03/01 10:00:00 [error] 31#31: *7 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: "GET /api/login HTTP/1.1", upstream: "http://172.18.0.4:8000/api/login", host: "example.com"
+        2025/03/01 12:00:00 [error] 31#31: *9 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: _, request: "GET /api/login HTTP/1.1", upstream: "http://172.18.0.4:8000/api/login", host: "example.com"
+
+        """
+
+    @Test func jsonDocumentHasTheDocumentedShape() throws {
+        let run = try CLI.run(["scan", "-", "--output", "json"], stdin: Data(Self.nginxError.utf8))
+        #expect(run.status == 1)
+        let document = try run.json()
+        let incidents = try #require(document["incidents"] as? [[String: Any]])
+        let incident = try #require(incidents.first)
+        for key in ["id", "title", "severity", "count", "first_seen", "last_seen", "sources", "evidence", "values", "remediation"] {
+            #expect(incident[key] != nil, "incident lacks \(key)")
+        }
+        #expect(incident["id"] as? String == "upstream-connection-refused")
+        #expect(incident["count"] as? Int == 2)
+        #expect(incident["first_seen"] as? String == "2025-03-01T10:00:00Z")
+        #expect(incident["last_seen"] as? String == "2025-03-01T12:00:00Z")
+        #expect(incident["sources"] as? [String] == ["stdin"])
+        let evidence = try #require((incident["evidence"] as? [[String: Any]])?.first)
+        for key in ["source", "line", "time", "text"] { #expect(evidence[key] != nil, "evidence lacks \(key)") }
+        #expect(evidence["line"] as? Int == 1)
+        #expect((evidence["text"] as? String)?.contains("111: Connection refused") == true)
+        let stats = try #require(document["stats"] as? [String: Any])
+        for key in ["files", "bytes", "records", "seconds"] { #expect(stats[key] != nil, "stats lacks \(key)") }
+        #expect(stats["records"] as? Int == 2)
+        #expect((document["errors"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func timeWindowLimitsRecords() throws {
+        let run = try CLI.run(["scan", "-", "--output", "json", "--since", "2025-03-01T11:00:00Z", "--timezone", "UTC"],
+                              stdin: Data(Self.nginxError.utf8))
+        let incident = try #require((try run.json()["incidents"] as? [[String: Any]])?.first)
+        #expect(incident["count"] as? Int == 1)
+        #expect(incident["first_seen"] as? String == "2025-03-01T12:00:00Z")
+        let none = try CLI.run(["scan", "-", "--until", "2025-03-01", "--timezone", "UTC"], stdin: Data(Self.nginxError.utf8))
+        #expect(none.status == 0)
+        #expect(none.stdout.contains("No known incident"))
+    }
+
+    @Test func missingFilesAreErrorsButOtherFilesAreStillScanned() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.nginxError.write(toFile: directory + "/error.log", atomically: true, encoding: .utf8)
+        let run = try CLI.run(["scan", directory + "/nope.log", directory + "/error.log", "--output", "json"])
+        #expect(run.status == 2, "2 wins over 1")
+        #expect(run.stderr.contains(directory + "/nope.log"))
+        let document = try run.json()
+        #expect((document["incidents"] as? [Any])?.count == 1)
+        let errors = try #require(document["errors"] as? [[String: Any]])
+        #expect(errors.first?["source"] as? String == directory + "/nope.log")
+    }
+
+    @Test func truncatedGzipReportsTheOffsetAndScansWhatItRead() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = String(repeating: Self.nginxError, count: 200)
+        try lines.write(toFile: directory + "/error.log", atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-n", directory + "/error.log"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/error.log.gz"))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: directory + "/error.log.gz"))
+        let run = try CLI.run(["scan", directory + "/error.log.gz", "--output", "json"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("truncated at compressed byte \(data.count / 2)"), "\(run.stderr)")
+        let incident = try #require((try run.json()["incidents"] as? [[String: Any]])?.first)
+        #expect((incident["count"] as? Int ?? 0) > 0)
+    }
+
+    @Test func gzipOnStandardInputIsRecognisedByContent() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.nginxError.write(toFile: directory + "/e", atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-n", directory + "/e"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let run = try CLI.run(["scan", "-", "--output", "json"], stdin: try Data(contentsOf: URL(fileURLWithPath: directory + "/e.gz")))
+        #expect(run.status == 1)
+        #expect((try run.json()["incidents"] as? [[String: Any]])?.first?["count"] as? Int == 2)
+    }
+
+    @Test func usageErrorsExitWithTwoAndSayWhatToFix() throws {
+        let badFormat = try CLI.run(["scan", "corpus", "--format", "syslog"])
+        #expect(badFormat.status == 2)
+        #expect(badFormat.stderr.contains("--format syslog"))
+        let badSince = try CLI.run(["scan", "corpus", "--since", "yesterday-ish"])
+        #expect(badSince.status == 2)
+        #expect(badSince.stderr.contains("yesterday-ish"))
+        let unknown = try CLI.run(["patterns", "show", "no-such-incident"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no-such-incident"))
+    }
+
+    @Test func malformedUserPatternsAreRejectedWithFileAndLine() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "id: my-incident\ntitle: Mine\nseverity: urgent\n".write(toFile: directory + "/my-incident.yaml", atomically: true, encoding: .utf8)
+        let run = try CLI.run(["scan", "corpus", "--patterns", directory])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(directory + "/my-incident.yaml:3:"), "\(run.stderr)")
+        #expect(run.stderr.contains("severity 'urgent'"))
+    }
+
+    @Test func userPatternsAreAddedToTheCatalog() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+            id: disk-full
+            title: Disk full
+            severity: critical
+            summary: The disk filled up.
+            evidence:
+              - name: enospc
+                any: ['No space left on device']
+            remediation: |
+              1. Free space: `docker system prune`.
+            """.write(toFile: directory + "/disk-full.yaml", atomically: true, encoding: .utf8)
+        let run = try CLI.run(["scan", "-", "--patterns", directory, "--output", "json"],
+                              stdin: Data("write error: No space left on device\n".utf8))
+        #expect(run.status == 1)
+        #expect((try run.json()["incidents"] as? [[String: Any]])?.first?["id"] as? String == "disk-full")
+        let show = try CLI.run(["patterns", "show", "disk-full", "--patterns", directory])
+        #expect(show.status == 0)
+        #expect(show.stdout.contains("No space left on device"))
+        #expect(show.stdout.contains("docker system prune"))
+    }
+
+    @Test func colourOnlyWhenAsked() throws {
+        let plain = try CLI.run(["scan", "-"], stdin: Data(Self.nginxError.utf8))
+        #expect(!plain.stdout.contains("\u{1b}["))
+        let forced = try CLI.run(["scan", "-", "--color", "always"], stdin: Data(Self.nginxError.utf8))
+        #expect(forced.stdout.contains("\u{1b}["))
+        #expect(!forced.stderr.contains("scanning:"), "no progress line when stderr is not a terminal")
+    }
+}
