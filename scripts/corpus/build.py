@@ -398,16 +398,16 @@ def compose_case():
 def kern_case():
     c = "host-kern-dmesg"
     kern = [
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.440113] mysqld invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.440150] CPU: 0 PID: 2318 Comm: mysqld Not tainted 5.15.0-1071-gcp #79~20.04.1-Ubuntu",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.441002] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.441017] [   2318]   999  2318   443051    99636  1208320        0             0 mysqld",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.441021] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=docker-3f2c9a1be0d4.scope,mems_allowed=0,global_oom,task_memcg=/system.slice/docker-3f2c9a1be0d4.scope,task=mysqld,pid=2318,uid=999",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.441060] Out of memory: Killed process 2318 (mysqld) total-vm:1772204kB, anon-rss:398544kB, file-rss:0kB, shmem-rss:0kB, UID:999 pgtables:1180kB oom_score_adj:0",
-        "Mar 14 03:11:57 athena-eye kernel: [ 8123.502311] oom_reaper: reaped process 2318 (mysqld), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
-        "Mar 14 04:02:31 athena-eye kernel: [11157.110402] java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0",
-        "Mar 14 04:02:31 athena-eye kernel: [11157.112980] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/es.service,task=java,pid=3990,uid=112",
-        "Mar 14 04:02:31 athena-eye kernel: [11157.113004] Out of memory: Killed process 3990 (java) total-vm:3790724kB, anon-rss:610910kB, file-rss:6822kB, shmem-rss:0kB, UID:112 pgtables:2120kB oom_score_adj:0",
+        "2025-03-14T03:11:57.440113+00:00 athena-eye kernel: [ 8123.440113] mysqld invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0",
+        "2025-03-14T03:11:57.440150+00:00 athena-eye kernel: [ 8123.440150] CPU: 0 PID: 2318 Comm: mysqld Not tainted 6.1.0-31-cloud-amd64 #1 Debian 6.1.128-1",
+        "2025-03-14T03:11:57.441002+00:00 athena-eye kernel: [ 8123.441002] [  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name",
+        "2025-03-14T03:11:57.441017+00:00 athena-eye kernel: [ 8123.441017] [   2318]   999  2318   443051    99636  1208320        0             0 mysqld",
+        "2025-03-14T03:11:57.441021+00:00 athena-eye kernel: [ 8123.441021] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=docker-3f2c9a1be0d4.scope,mems_allowed=0,global_oom,task_memcg=/system.slice/docker-3f2c9a1be0d4.scope,task=mysqld,pid=2318,uid=999",
+        "2025-03-14T03:11:57.441060+00:00 athena-eye kernel: [ 8123.441060] Out of memory: Killed process 2318 (mysqld) total-vm:1772204kB, anon-rss:398544kB, file-rss:0kB, shmem-rss:0kB, UID:999 pgtables:1180kB oom_score_adj:0",
+        "2025-03-14T03:11:57.502311+00:00 athena-eye kernel: [ 8123.502311] oom_reaper: reaped process 2318 (mysqld), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB",
+        "2025-03-14T04:02:31.110402+00:00 athena-eye kernel: [11157.110402] java invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0",
+        "2025-03-14T04:02:31.112980+00:00 athena-eye kernel: [11157.112980] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/es.service,task=java,pid=3990,uid=112",
+        "2025-03-14T04:02:31.113004+00:00 athena-eye kernel: [11157.113004] Out of memory: Killed process 3990 (java) total-vm:3790724kB, anon-rss:610910kB, file-rss:6822kB, shmem-rss:0kB, UID:112 pgtables:2120kB oom_score_adj:0",
     ]
     w(os.path.join(CORPUS, c, "var/log/kern.log"), "\n".join(kern) + "\n")
     # an older kernel on the other VM (CentOS 7 style), as `dmesg -T` prints it

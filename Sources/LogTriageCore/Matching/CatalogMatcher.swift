@@ -61,7 +61,9 @@ public final class CatalogMatcher {
             for definition in incident.evidence {
                 let ruleIndex = rules.count
                 // Patterns were checked when the catalog was loaded, so the regex compiles.
-                let regex = definition.regex.flatMap { try? Regex($0) }
+                // Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
+                // (which would, for one, make `\r\n` a single character), and it is faster.
+                let regex = definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
                 rules.append(Rule(
                     incident: incidentIndex, definition: definition, regex: regex,
                     groupNames: definition.regex.map(CatalogLoader.namedGroups) ?? []))

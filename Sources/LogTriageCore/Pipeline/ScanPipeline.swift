@@ -55,33 +55,61 @@ public final class ScanPipeline {
         var decoder: (any LogDecoder)?
         var format: LogFormat?
         for path in group.files {
-            let display = path == "-" ? "stdin" : path
-            sink.beginFile(display)
-            do throws(InputError) {
-                let raw: ByteSource = path == "-" ? FileDescriptorSource(descriptor: 0) : try FileDescriptorSource(path: path)
-                let source = try InputOpener.open(raw)
-                // Read a head large enough to recognise the format.
-                var headCount = 0
-                while headCount < Self.sniffBytes {
-                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[headCount..<Self.sniffBytes]))
-                    if n == 0 { break }
-                    headCount += n
-                }
-                let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
-                let detected = configuration.format ?? FormatSniffer.detect(head)
-                if detected != .journalExport, let nul = head.prefix(8192).firstIndex(of: 0) {
-                    skipped.append(ScanError(source: display, message: InputError(kind: .binary, operation: "read", offset: Int64(nul)).description))
-                    continue
-                }
-                stats.files += 1
-                if decoder == nil || detected != format {
-                    if decoder != nil { decoder!.finish(into: &sink) }
-                    decoder = makeDecoder(detected, for: path)
-                    format = detected
-                }
-                stats.bytes += Int64(headCount)
-                decoder!.feed(head, into: &sink)
-                var storedBefore = stats.storedBytes
+            read(path, sink: &sink, decoder: &decoder, format: &format, progress: progress)
+        }
+        decoder?.finish(into: &sink)
+        sink.endFile()
+    }
+
+    /// Reads one file of a set through the set's decoder (a new one if the file's format differs).
+    /// A read error ends the file, not the scan: what was read before it is decoded and counted first.
+    private func read(
+        _ path: String, sink: inout ScanSink, decoder: inout (any LogDecoder)?, format: inout LogFormat?,
+        progress: (Int64) -> Void
+    ) {
+        let display = path == "-" ? "stdin" : path
+        sink.beginFile(display)
+        defer { sink.endFile() }
+        let source: ByteSource
+        do {
+            let raw: ByteSource = path == "-" ? FileDescriptorSource(descriptor: 0) : try FileDescriptorSource(path: path)
+            source = try InputOpener.open(raw)
+        } catch {
+            report(error, file: display)
+            return
+        }
+        var failure: InputError?
+        // Read a head large enough to recognise the format.
+        var headCount = 0
+        do {
+            while headCount < Self.sniffBytes {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[headCount..<Self.sniffBytes]))
+                if n == 0 { break }
+                headCount += n
+            }
+        } catch {
+            failure = error
+        }
+        let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
+        let detected = configuration.format ?? FormatSniffer.detect(head)
+        // A file no log format recognises and with a NUL byte near the start is binary (wtmp, an executable).
+        // Recognised formats may carry NULs legitimately: journald binary fields, the raw bytes of a TLS
+        // handshake in nginx's error log.
+        if detected == .plain, configuration.format == nil, let nul = head.prefix(8192).firstIndex(of: 0) {
+            report(InputError(kind: .binary, operation: "read", offset: Int64(nul)), file: display)
+            return
+        }
+        stats.files += 1
+        if decoder == nil || detected != format {
+            decoder?.finish(into: &sink)
+            decoder = makeDecoder(detected, for: path)
+            format = detected
+        }
+        stats.bytes += Int64(headCount)
+        decoder!.feed(head, into: &sink)
+        let storedBefore = stats.storedBytes
+        if failure == nil {
+            do {
                 while true {
                     let n = try source.read(into: buffer)
                     if n == 0 { break }
@@ -89,23 +117,22 @@ public final class ScanPipeline {
                     decoder!.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n]), into: &sink)
                     progress(storedBefore + source.storedOffset)
                 }
-                storedBefore += source.storedOffset
-                stats.storedBytes = storedBefore
-                decoder!.endOfFile(into: &sink)
             } catch {
-                switch error.kind {
-                case .journalFile, .binary:
-                    skipped.append(ScanError(source: display, message: error.description))
-                default:
-                    errors.append(ScanError(source: display, message: error.description))
-                }
-                // What was decoded before the error still counts; close the file's last record.
-                decoder?.endOfFile(into: &sink)
+                failure = error
             }
-            sink.endFile()
         }
-        decoder?.finish(into: &sink)
-        sink.endFile()
+        stats.storedBytes = storedBefore + source.storedOffset
+        decoder!.endOfFile(into: &sink)
+        if let failure { report(failure, file: display) }
+    }
+
+    private func report(_ error: InputError, file: String) {
+        switch error.kind {
+        case .journalFile, .binary:
+            skipped.append(ScanError(source: file, message: error.description))
+        default:
+            errors.append(ScanError(source: file, message: error.description))
+        }
     }
 
     private func makeDecoder(_ format: LogFormat, for path: String) -> any LogDecoder {

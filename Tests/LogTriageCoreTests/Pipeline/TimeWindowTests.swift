@@ -31,3 +31,10 @@ import Testing
         }
     }
 }
+
+extension TimeWindowTests {
+    /// µs since the epoch of an absolute time, for expectations.
+    static func micros(_ text: String) -> Int64 {
+        (try? TimeWindow.parse(text)) ?? -1
+    }
+}
