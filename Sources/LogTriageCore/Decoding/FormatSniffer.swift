@@ -99,9 +99,9 @@ public enum FormatSniffer {
     }
 
     /// `addr ident user [10/Oct/2000:13:55:36 -0700] "…`: the bracketed time after at least two fields and
-    /// followed by the quoted request.
+    /// followed by the quoted request. `docker compose logs` of an nginx service is not this: its prefix is kept.
     private static func looksLikeNginxAccess(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let open = line.firstIndex(of: UInt8(ascii: "["), from: 0), open < NginxAccessLineFormat.searchWindow,
+        guard PlainLineFormat.composePrefix(line) == nil, let open = line.firstIndex(of: UInt8(ascii: "["), from: 0), open < NginxAccessLineFormat.searchWindow,
             open > 0, line[0] != UInt8(ascii: " "), line[open - 1] == UInt8(ascii: " "),
             let (_, end) = Timestamp.parseNginxAccess(line, at: open + 1), line.hasLiteral("] \"", at: end)
         else { return false }

@@ -5,7 +5,7 @@
 struct JournalEntry {
     /// A field logtriage keeps.
     enum Field: Int, CaseIterable {
-        case message, containerName, systemdUnit, syslogIdentifier, realtimeTimestamp, transport
+        case message, containerName, systemdUnit, syslogIdentifier, realtimeTimestamp, transport, unit, userUnit
     }
 
     /// Each kept field's value, indexed by `Field.rawValue`; decoders append to them directly.
@@ -17,6 +17,8 @@ struct JournalEntry {
     static func field(named name: UnsafeRawBufferPointer) -> Field? {
         // Dispatch on length first: most keys are rejected without comparing bytes.
         switch name.count {
+        case 4: return name.equals("UNIT") ? .unit : nil
+        case 9: return name.equals("USER_UNIT") ? .userUnit : nil
         case 7: return name.equals("MESSAGE") ? .message : nil
         case 10: return name.equals("_TRANSPORT") ? .transport : nil
         case 13: return name.equals("_SYSTEMD_UNIT") ? .systemdUnit : nil
@@ -44,15 +46,15 @@ struct JournalEntry {
     /// Hands the entry to `sink` as one record; an entry without `MESSAGE` yields nothing. O(1).
     ///
     /// The source is `CONTAINER_NAME` (a container logging through the journald driver also carries
-    /// `_SYSTEMD_UNIT=docker.service`, which says less), else `_SYSTEMD_UNIT`, else `SYSLOG_IDENTIFIER`; kernel
-    /// messages (`_TRANSPORT=kernel`) have the source `kernel`.
+    /// `_SYSTEMD_UNIT=docker.service`, which says less), else `UNIT` / `USER_UNIT` (set by systemd on its own
+    /// messages about a unit, whose `_SYSTEMD_UNIT` is just `init.scope`), else `_SYSTEMD_UNIT`, else
+    /// `SYSLOG_IDENTIFIER`; kernel messages (`_TRANSPORT=kernel`) have the source `kernel`.
     func emit<S: RecordSink>(line: Int, offset: Int64, into sink: inout S) {
         guard present & (1 << Field.message.rawValue) != 0 else { return }
         let isKernel = values[Field.transport.rawValue].withUnsafeBytes { $0.equals("kernel") }
         let time = Self.parseMicros(values[Field.realtimeTimestamp.rawValue])
         let sourceField: Field? =
-            has(.containerName) ? .containerName
-            : has(.systemdUnit) ? .systemdUnit : has(.syslogIdentifier) ? .syslogIdentifier : nil
+            [.containerName, .unit, .userUnit, .systemdUnit, .syslogIdentifier].first(where: has)
         values[Field.message.rawValue].withUnsafeBytes { message in
             func accept(_ source: UnsafeRawBufferPointer) {
                 sink.accept(

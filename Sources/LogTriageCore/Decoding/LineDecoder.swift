@@ -4,7 +4,7 @@
 /// format (`DockerJSONDecoder`, `CRIDecoder`, …), so chunking, carry-over, CRLF and over-long lines are handled once.
 struct LineDecoder<Format: LineFormat>: LogDecoder {
     private var framer: LineFramer
-    private(set) var format: Format
+    private var format: Format
 
     init(context: DecoderContext) {
         framer = LineFramer(maxLineBytes: context.maxRecordBytes)

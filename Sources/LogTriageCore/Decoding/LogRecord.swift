@@ -18,6 +18,9 @@ public struct LogRecord {
     public var offset: Int64
     /// True for kernel messages (journald `_TRANSPORT=kernel`).
     public var isKernel: Bool
+    /// True when the record began in the previous file of a rotated set (a docker line split across a
+    /// rotation); `line` and `offset` are then positions in that file.
+    public var startsInPreviousFile = false
 
     public init(
         message: UnsafeRawBufferPointer,

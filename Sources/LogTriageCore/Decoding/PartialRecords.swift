@@ -90,8 +90,11 @@ struct PartialRecords {
         var bytes: [UInt8] = []
         swap(&bytes, &held[stream].bytes)
         let (line, offset, time) = (held[stream].line, held[stream].offset, held[stream].time)
+        let fromEarlierFile = held[stream].fromEarlierFile
         bytes.withUnsafeBytes { message in
-            sink.accept(LogRecord(message: message, time: time, line: line, offset: offset))
+            var record = LogRecord(message: message, time: time, line: line, offset: offset)
+            record.startsInPreviousFile = fromEarlierFile
+            sink.accept(record)
         }
         bytes.removeAll(keepingCapacity: true)
         held[stream] = Held(bytes: bytes)

@@ -64,23 +64,32 @@ enum Timestamp {
     }
 
     /// Parses the BSD syslog form `Nov 24 10:00:00` (day space-padded or not), which carries neither year nor
-    /// zone: `year` and `defaultOffset` supply them. O(1).
+    /// zone: `year` and `defaultOffset` supply them. A year right after the clock, as C's `ctime` and `dmesg -T`
+    /// write it (`Tue Mar 11 22:14:03 2025`; the weekday is skipped by the caller's word search), wins over
+    /// `year`. O(1).
     static func parseSyslog(_ p: UnsafeRawBufferPointer, at start: Int, year: Int, defaultOffset: Int) -> Parsed? {
         guard let month = parseMonthName(p, at: start), byte(p, start + 3) == UInt8(ascii: " ") else { return nil }
         var i = start + 4
         if byte(p, i) == UInt8(ascii: " ") { i += 1 }  // `Nov  4`
         let dayDigits = isDigit(byte(p, i + 1)) ? 2 : 1
         guard let day = number(p, i, dayDigits), byte(p, i + dayDigits) == UInt8(ascii: " "),
-            let clock = parseClock(p, at: i + dayDigits + 1),
-            let seconds = epochSeconds(year, month, day, clock.hour, clock.minute, clock.second)
+            let clock = parseClock(p, at: i + dayDigits + 1)
         else { return nil }
-        var micros = (seconds - Int64(defaultOffset)) * 1_000_000
         var end = clock.end
+        var fraction: Int64 = 0
         if let f = parseFraction(p, at: end) {  // rsyslog's high-precision variant
-            micros += f.micros
+            fraction = f.micros
             end = f.end
         }
-        return (micros, end)
+        var resolvedYear = year
+        if byte(p, end) == UInt8(ascii: " "), let written = number(p, end + 1, 4), !isDigit(byte(p, end + 5)) {
+            resolvedYear = written
+            end += 5
+        }
+        guard let seconds = epochSeconds(resolvedYear, month, day, clock.hour, clock.minute, clock.second) else {
+            return nil
+        }
+        return ((seconds - Int64(defaultOffset)) * 1_000_000 + fraction, end)
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date (negative before it). O(1).

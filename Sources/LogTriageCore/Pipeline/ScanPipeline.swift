@@ -165,7 +165,11 @@ public final class ScanPipeline {
             self.groupSource = groupSource
         }
 
+        /// The file before the current one in the set, for records that began there.
+        var previousFile = ""
+
         mutating func beginFile(_ path: String) {
+            previousFile = file
             file = path
             problemsInFile = 0
         }
@@ -190,7 +194,8 @@ public final class ScanPipeline {
             let source = resolveSource(record.source)
             scanner.classifier.observe(
                 record.message,
-                at: .init(source: source, file: file, line: record.line, offset: record.offset, time: time),
+                at: .init(source: source, file: record.startsInPreviousFile ? previousFile : file, line: record.line,
+                          offset: record.offset, time: time),
                 hits: hits, contextRules: contextRules)
         }
 

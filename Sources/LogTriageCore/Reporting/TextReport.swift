@@ -37,9 +37,11 @@ public struct TextReport {
             let n = result.incidents.count
             out += paint("\(n) incident\(n == 1 ? "" : "s") found", "1") + " (\(scanned)).\n"
             let roots = result.incidents.filter(\.isRootCause)
-            for root in roots {
-                out += "\n" + paint("Likely root cause: ", "1") + "\(root.incident.title) (\(root.incident.id))"
-                    + " — explains " + root.leadsTo.joined(separator: ", ") + ".\n"
+            if !roots.isEmpty {
+                out += "\n" + paint(roots.count == 1 ? "Likely root cause:" : "Likely root causes:", "1") + "\n"
+                for root in roots {
+                    out += "  \(root.incident.id) (\(root.incident.title)) → explains " + root.leadsTo.joined(separator: ", ") + "\n"
+                }
             }
         }
         if stats.recordsOutsideWindow > 0 {

@@ -59,6 +59,8 @@ import Testing
 
     @Test func plain() {
         #expect(detect(["web-1  | hello", "web-1  | world"]) == .plain)
+        let access = #"10.0.0.2 - - [18/Oct/2024:10:18:09 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.0""#
+        #expect(detect(["proxy-1  | " + access, "proxy-1  | " + access]) == .plain)
         #expect(detect(["2024-10-18T10:18:09Z hello from docker logs --timestamps"]) == .plain)
         #expect(detect("") == .plain)
         #expect(detect("\n\n\n") == .plain)

@@ -50,6 +50,17 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
         #expect(result.problems.isEmpty)
     }
 
+    /// systemd's own messages about a unit come from `init.scope`; `UNIT=` names the unit they are about.
+    @Test func unitFieldNamesTheSourceOfSystemdMessages() {
+        let input =
+            text("_SYSTEMD_UNIT", "init.scope") + text("MESSAGE", "flask-app.service: Failed with result 'exit-code'.")
+            + text("UNIT", "flask-app.service") + blank
+            + text("_SYSTEMD_UNIT", "user@1000.service") + text("USER_UNIT", "app.service") + text("MESSAGE", "m")
+            + blank
+        let result = decodeInAllChunkings([input], with: make)
+        #expect(result.records.map(\.source) == ["flask-app.service", "app.service"])
+    }
+
     @Test func lengthSplitAcrossChunks() {
         let message = Array("line one\nline two".utf8)
         let input = text("__CURSOR", "c") + binary("MESSAGE", message) + blank

@@ -87,6 +87,9 @@ import Testing
         #expect(syslog("Jan  1 00:00:00", year: 2023) == 1_672_531_200_000_000)
         #expect(syslog("Nov 24 12:00:00", offset: 7200) == 1_732_442_400_000_000)
         #expect(syslog("Feb 29 00:00:00", year: 2023) == nil)
+        // ctime / `dmesg -T`: the written year wins over the assumed one (2025-03-11T22:14:03Z).
+        #expect(syslog("Mar 11 22:14:03 2025] Out of memory", year: 2026) == 1_741_731_243_000_000)
+        #expect(syslog("Mar 11 22:14:03 20250", year: 2026) == syslog("Mar 11 22:14:03", year: 2026))
         #expect(syslog("Now 24 10:00:00") == nil)
     }
 }
