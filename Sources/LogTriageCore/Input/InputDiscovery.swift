@@ -106,8 +106,17 @@ public enum InputDiscovery {
                 containerNames[key.directory] = name
                 return InputGroup(source: name ?? String(id.prefix(12)), files: sorted, origin: .dockerContainer(id: id))
             }
-            return InputGroup(source: livePath, files: sorted, origin: .file)
+            return InputGroup(source: kubernetesName(directory: key.directory) ?? livePath, files: sorted, origin: .file)
         }
+    }
+
+    /// kubelet's layout `…/pods/<namespace>_<pod>_<uid>/<container>/0.log` → `namespace/pod/container`.
+    static func kubernetesName(directory: String) -> String? {
+        let parts = directory.split(separator: "/", omittingEmptySubsequences: true)
+        guard parts.count >= 3, parts[parts.count - 3] == "pods" else { return nil }
+        let pod = parts[parts.count - 2].split(separator: "_")
+        guard pod.count == 3 else { return nil }
+        return "\(pod[0])/\(pod[1])/\(parts[parts.count - 1])"
     }
 
     /// `<64 hex>-json.log` → the container id.

@@ -43,6 +43,17 @@ struct RotationName: Equatable {
                 return
             }
         }
+        // kubelet: 0.log.20250102-150405
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            let stamp = name[name.index(after: dot)...]
+            let parts = stamp.split(separator: "-")
+            if parts.count == 2, parts[0].count == 8, parts[1].count == 6,
+               stamp.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) }) {
+                base = String(name[..<dot])
+                age = .dated(String(parts[0] + parts[1]))
+                return
+            }
+        }
         // x.log-20250102 / x.log-2025010203 / x.log-2025-01-02
         if let dash = name.lastIndex(of: "-"), dash != name.startIndex {
             let stamp = name[name.index(after: dash)...]

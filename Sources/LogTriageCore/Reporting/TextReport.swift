@@ -7,6 +7,8 @@ public struct TextReport {
     public var evidenceLines: Int
     /// Evidence text longer than this many characters is cut.
     public var evidenceWidth = 240
+    /// Skipped files listed by name; a scan of /var/log skips many (wtmp, journal files).
+    public var maxSkippedShown = 10
 
     public init(color: Bool, evidenceLines: Int = 3) {
         self.color = color
@@ -52,7 +54,10 @@ public struct TextReport {
         }
         if !result.skipped.isEmpty {
             out += "\n" + paint("Skipped:", "1") + "\n"
-            for item in result.skipped { out += "  \(item.source): \(item.message)\n" }
+            for item in result.skipped.prefix(maxSkippedShown) { out += "  \(item.source): \(item.message)\n" }
+            if result.skipped.count > maxSkippedShown {
+                out += "  … and \(result.skipped.count - maxSkippedShown) more (--output json lists them all)\n"
+            }
         }
         if !result.errors.isEmpty {
             out += "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")

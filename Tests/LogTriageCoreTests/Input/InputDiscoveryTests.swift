@@ -12,6 +12,11 @@ import Testing
         #expect(ordered == ["access.log-20250101.gz", "access.log-20250102", "access.log.10.gz", "access.log.2.gz",
                             "access.log.1", "access.log"])
         #expect(RotationName(fileName: "error.log").base == "error.log")
+        let kubelet = ["0.log", "0.log.20250301-120000.gz", "0.log.20250228-093000"].map(RotationName.init(fileName:))
+        #expect(Set(kubelet.map(\.base)) == ["0.log"])
+        #expect(kubelet[2].age < kubelet[1].age && kubelet[1].age < kubelet[0].age)
+        #expect(InputDiscovery.kubernetesName(directory: "/var/log/pods/jhub_hub-6f9c_8d2f/hub") == "jhub/hub-6f9c/hub")
+        #expect(InputDiscovery.kubernetesName(directory: "/var/log/nginx") == nil)
         #expect(RotationName(fileName: "x.gz").base == "x.gz")
         #expect(RotationName(fileName: "app.2024.log").base == "app.2024.log")
     }
