@@ -133,8 +133,12 @@ final class ProgressLine: @unchecked Sendable {
 
     init(enabled: Bool) { self.enabled = enabled }
 
+    /// When the line was last drawn; it is redrawn at most five times a second.
+    private var lastDrawn = -1.0
+
     func update(_ progress: ScanProgress) {
-        guard enabled else { return }
+        guard enabled, progress.seconds - lastDrawn >= 0.2 || progress.filesDone == progress.filesTotal else { return }
+        lastDrawn = progress.seconds
         let rate = progress.seconds > 0 ? Double(progress.storedBytes) / progress.seconds : 0
         let line = "\rscanning: \(progress.filesDone)/\(progress.filesTotal) files, \(Self.mebibytes(Double(progress.storedBytes))) MiB, \(Self.mebibytes(rate)) MiB/s\u{1b}[K"
         FileHandle.standardError.write(Data(line.utf8))
