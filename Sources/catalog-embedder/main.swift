@@ -8,12 +8,12 @@ guard let output = arguments.first else {
     exit(2)
 }
 var source = """
-// Generated from patterns/ at build time; do not edit.
-enum EmbeddedCatalog {
-    /// (file name, base64 of the file's bytes), in name order.
-    static let files: [(name: String, base64: String)] = [
+    // Generated from patterns/ at build time; do not edit.
+    enum EmbeddedCatalog {
+        /// (file name, base64 of the file's bytes), in name order.
+        static let files: [(name: String, base64: String)] = [
 
-"""
+    """
 for path in arguments.dropFirst() {
     guard let data = FileManager.default.contents(atPath: path) else {
         FileHandle.standardError.write(Data("catalog-embedder: cannot read \(path)\n".utf8))

@@ -4,10 +4,12 @@ import LogTriageCore
 
 /// `--patterns`, shared by every subcommand that needs the catalog.
 struct CatalogOptions: ParsableArguments {
-    @Option(name: .customLong("patterns"), help: ArgumentHelp(
-        "A folder of extra incident definitions (YAML); may be given more than once.",
-        discussion: "An incident with the id of a built-in one replaces it.",
-        valueName: "dir"))
+    @Option(
+        name: .customLong("patterns"),
+        help: ArgumentHelp(
+            "A folder of extra incident definitions (YAML); may be given more than once.",
+            discussion: "An incident with the id of a built-in one replaces it.",
+            valueName: "dir"))
     var directories: [String] = []
 
     /// The built-in catalog plus the user's folders.

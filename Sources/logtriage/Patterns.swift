@@ -9,7 +9,8 @@ struct Patterns: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every incident with its id, severity and title.")
+        static let configuration = CommandConfiguration(
+            abstract: "List every incident with its id, severity and title.")
 
         @OptionGroup var catalogOptions: CatalogOptions
 
@@ -18,7 +19,8 @@ struct Patterns: ParsableCommand {
             let width = catalog.incidents.map(\.id.count).max() ?? 0
             for incident in catalog.incidents.sorted(by: { ($0.severity.rank, $0.id) < ($1.severity.rank, $1.id) }) {
                 let id = incident.id + String(repeating: " ", count: width - incident.id.count)
-                let severity = incident.severity.rawValue + String(repeating: " ", count: 8 - incident.severity.rawValue.count)
+                let severity =
+                    incident.severity.rawValue + String(repeating: " ", count: 8 - incident.severity.rawValue.count)
                 print("\(id)  \(severity)  \(incident.title)")
             }
         }

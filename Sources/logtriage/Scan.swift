@@ -17,32 +17,37 @@ struct Scan: ParsableCommand {
     @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "The input format, or auto to detect it per file.",
-        discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-        valueName: "format"))
+    @Option(
+        help: ArgumentHelp(
+            "The input format, or auto to detect it per file.",
+            discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+            valueName: "format"))
     var format: String = "auto"
 
     @Option(name: .customLong("output"), help: ArgumentHelp("Output style: text or json.", valueName: "style"))
     var output: OutputStyle = .text
 
-    @Option(help: ArgumentHelp(
-        "Only records at or after this time: a duration back from now (2h, 30m, 1d) or a time (2025-03-01T10:00:00Z).",
-        valueName: "time"))
+    @Option(
+        help: ArgumentHelp(
+            "Only records at or after this time: a duration back from now (2h, 30m, 1d) or a time (2025-03-01T10:00:00Z).",
+            valueName: "time"))
     var since: String?
 
     @Option(help: ArgumentHelp("Only records before this time; same forms as --since.", valueName: "time"))
     var until: String?
 
-    @Option(help: ArgumentHelp(
-        "The zone of timestamps that carry none (nginx error log, most application logs): UTC, local, +08:00 or a name such as Europe/Berlin.",
-        valueName: "zone"))
+    @Option(
+        help: ArgumentHelp(
+            "The zone of timestamps that carry none (nginx error log, most application logs): UTC, local, +08:00 or a name such as Europe/Berlin.",
+            valueName: "zone"))
     var timezone: String = "local"
 
     @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
     var evidence: Int = 3
 
-    @Option(help: ArgumentHelp("Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
+    @Option(
+        help: ArgumentHelp(
+            "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
     var color: ColorChoice = .auto
 
     @Flag(help: "Do not show progress on stderr.")
@@ -55,7 +60,9 @@ struct Scan: ParsableCommand {
 
     func validate() throws {
         if format != "auto" && LogFormat(rawValue: format) == nil {
-            throw ValidationError("--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+            throw ValidationError(
+                "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
+            )
         }
         if evidence < 1 || evidence > 100 {
             throw ValidationError("--evidence must be between 1 and 100.")
@@ -70,8 +77,12 @@ struct Scan: ParsableCommand {
         let catalog = try catalogOptions.load()
         var window: (since: Int64?, until: Int64?) = (nil, nil)
         do {
-            window.since = try since.map { text throws(TimeWindow.ParseError) in try TimeWindow.parse(text, utcOffsetSeconds: offset) }
-            window.until = try until.map { text throws(TimeWindow.ParseError) in try TimeWindow.parse(text, utcOffsetSeconds: offset) }
+            window.since = try since.map { text throws(TimeWindow.ParseError) in
+                try TimeWindow.parse(text, utcOffsetSeconds: offset)
+            }
+            window.until = try until.map { text throws(TimeWindow.ParseError) in
+                try TimeWindow.parse(text, utcOffsetSeconds: offset)
+            }
         } catch {
             throw ValidationError("--since/--until: \(error)")
         }
@@ -98,7 +109,8 @@ struct Scan: ParsableCommand {
             switch color {
             case .always: useColor = true
             case .never: useColor = false
-            case .auto: useColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            case .auto:
+                useColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
             }
             print(TextReport(color: useColor, evidenceLines: evidence).render(result), terminator: "")
         }
@@ -116,13 +128,15 @@ struct Scan: ParsableCommand {
         if let sign = zone.first, sign == "+" || sign == "-" {
             let parts = zone.dropFirst().split(separator: ":")
             if parts.count <= 2, let hours = Int(parts[0]), hours <= 14,
-               let minutes = parts.count == 2 ? Int(parts[1]) : 0, minutes < 60 {
+                let minutes = parts.count == 2 ? Int(parts[1]) : 0, minutes < 60
+            {
                 return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
             }
         } else if let named = TimeZone(identifier: zone) {
             return named.secondsFromGMT()
         }
-        throw ValidationError("--timezone \(zone) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
+        throw ValidationError(
+            "--timezone \(zone) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
     }
 }
 
@@ -140,7 +154,8 @@ final class ProgressLine: @unchecked Sendable {
         guard enabled, progress.seconds - lastDrawn >= 0.2 || progress.filesDone == progress.filesTotal else { return }
         lastDrawn = progress.seconds
         let rate = progress.seconds > 0 ? Double(progress.storedBytes) / progress.seconds : 0
-        let line = "\rscanning: \(progress.filesDone)/\(progress.filesTotal) files, \(Self.mebibytes(Double(progress.storedBytes))) MiB, \(Self.mebibytes(rate)) MiB/s\u{1b}[K"
+        let line =
+            "\rscanning: \(progress.filesDone)/\(progress.filesTotal) files, \(Self.mebibytes(Double(progress.storedBytes))) MiB, \(Self.mebibytes(rate)) MiB/s\u{1b}[K"
         FileHandle.standardError.write(Data(line.utf8))
         shown = true
     }

@@ -10,7 +10,9 @@ enum CLI {
         /// The JSON document on stdout.
         func json() throws -> [String: Any] {
             let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
-            guard let document = object as? [String: Any] else { throw CLIError("stdout is not a JSON object: \(stdout.prefix(200))") }
+            guard let document = object as? [String: Any] else {
+                throw CLIError("stdout is not a JSON object: \(stdout.prefix(200))")
+            }
             return document
         }
     }
@@ -24,7 +26,9 @@ enum CLI {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url.path
+            }
         }
         fatalError("Package.swift not found above \(#filePath)")
     }()
@@ -65,7 +69,8 @@ enum CLI {
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
-        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -13,7 +13,8 @@ import Testing
     static func expected(_ name: String) throws -> [String: Int] {
         let data = try Data(contentsOf: URL(fileURLWithPath: "\(CLI.repositoryRoot)/corpus/\(name)/expected.json"))
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let incidents = try #require(object?["incidents"] as? [String: Any], "\(name)/expected.json has no incidents object")
+        let incidents = try #require(
+            object?["incidents"] as? [String: Any], "\(name)/expected.json has no incidents object")
         return incidents.mapValues { ($0 as? Int) ?? -1 }
     }
 
@@ -49,7 +50,9 @@ import Testing
         #expect(Self.counts(document) == union)
         let list = try CLI.run(["patterns", "list"])
         let catalogIDs = Set(list.stdout.split(separator: "\n").map { String($0.split(separator: " ")[0]) })
-        #expect(Set(union.keys) == catalogIDs, "incidents without a corpus sample: \(catalogIDs.subtracting(union.keys).sorted())")
+        #expect(
+            Set(union.keys) == catalogIDs,
+            "incidents without a corpus sample: \(catalogIDs.subtracting(union.keys).sorted())")
 
         let text = try CLI.run(["scan", "corpus/"])
         #expect(text.status == 1)

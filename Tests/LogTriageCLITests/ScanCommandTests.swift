@@ -20,7 +20,10 @@ import Testing
         let document = try run.json()
         let incidents = try #require(document["incidents"] as? [[String: Any]])
         let incident = try #require(incidents.first)
-        for key in ["id", "title", "severity", "count", "first_seen", "last_seen", "sources", "evidence", "values", "remediation"] {
+        for key in [
+            "id", "title", "severity", "count", "first_seen", "last_seen", "sources", "evidence", "values",
+            "remediation",
+        ] {
             #expect(incident[key] != nil, "incident lacks \(key)")
         }
         #expect(incident["id"] as? String == "upstream-connection-refused")
@@ -39,12 +42,14 @@ import Testing
     }
 
     @Test func timeWindowLimitsRecords() throws {
-        let run = try CLI.run(["scan", "-", "--output", "json", "--since", "2025-03-01T11:00:00Z", "--timezone", "UTC"],
-                              stdin: Data(Self.nginxError.utf8))
+        let run = try CLI.run(
+            ["scan", "-", "--output", "json", "--since", "2025-03-01T11:00:00Z", "--timezone", "UTC"],
+            stdin: Data(Self.nginxError.utf8))
         let incident = try #require((try run.json()["incidents"] as? [[String: Any]])?.first)
         #expect(incident["count"] as? Int == 1)
         #expect(incident["first_seen"] as? String == "2025-03-01T12:00:00Z")
-        let none = try CLI.run(["scan", "-", "--until", "2025-03-01", "--timezone", "UTC"], stdin: Data(Self.nginxError.utf8))
+        let none = try CLI.run(
+            ["scan", "-", "--until", "2025-03-01", "--timezone", "UTC"], stdin: Data(Self.nginxError.utf8))
         #expect(none.status == 0)
         #expect(none.stdout.contains("No known incident"))
     }
@@ -90,7 +95,8 @@ import Testing
         gzip.arguments = ["-n", directory + "/e"]
         try gzip.run()
         gzip.waitUntilExit()
-        let run = try CLI.run(["scan", "-", "--output", "json"], stdin: try Data(contentsOf: URL(fileURLWithPath: directory + "/e.gz")))
+        let run = try CLI.run(
+            ["scan", "-", "--output", "json"], stdin: try Data(contentsOf: URL(fileURLWithPath: directory + "/e.gz")))
         #expect(run.status == 1)
         #expect((try run.json()["incidents"] as? [[String: Any]])?.first?["count"] as? Int == 2)
     }
@@ -110,7 +116,8 @@ import Testing
     @Test func malformedUserPatternsAreRejectedWithFileAndLine() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        try "id: my-incident\ntitle: Mine\nseverity: urgent\n".write(toFile: directory + "/my-incident.yaml", atomically: true, encoding: .utf8)
+        try "id: my-incident\ntitle: Mine\nseverity: urgent\n".write(
+            toFile: directory + "/my-incident.yaml", atomically: true, encoding: .utf8)
         let run = try CLI.run(["scan", "corpus", "--patterns", directory])
         #expect(run.status == 2)
         #expect(run.stderr.contains(directory + "/my-incident.yaml:3:"), "\(run.stderr)")
@@ -121,18 +128,19 @@ import Testing
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
-            id: disk-full
-            title: Disk full
-            severity: critical
-            summary: The disk filled up.
-            evidence:
-              - name: enospc
-                any: ['No space left on device']
-            remediation: |
-              1. Free space: `docker system prune`.
-            """.write(toFile: directory + "/disk-full.yaml", atomically: true, encoding: .utf8)
-        let run = try CLI.run(["scan", "-", "--patterns", directory, "--output", "json"],
-                              stdin: Data("write error: No space left on device\n".utf8))
+        id: disk-full
+        title: Disk full
+        severity: critical
+        summary: The disk filled up.
+        evidence:
+          - name: enospc
+            any: ['No space left on device']
+        remediation: |
+          1. Free space: `docker system prune`.
+        """.write(toFile: directory + "/disk-full.yaml", atomically: true, encoding: .utf8)
+        let run = try CLI.run(
+            ["scan", "-", "--patterns", directory, "--output", "json"],
+            stdin: Data("write error: No space left on device\n".utf8))
         #expect(run.status == 1)
         #expect((try run.json()["incidents"] as? [[String: Any]])?.first?["id"] as? String == "disk-full")
         let show = try CLI.run(["patterns", "show", "disk-full", "--patterns", directory])

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import LogTriageCore
 
 enum TestSupport {
@@ -7,7 +8,9 @@ enum TestSupport {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {
             url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url.path
+            }
         }
         fatalError("Package.swift not found above \(#filePath)")
     }()
@@ -32,8 +35,9 @@ enum TestSupport {
             bytes.withUnsafeMutableBytes { raw in
                 let message = UnsafeRawBufferPointer(raw)
                 matcher.match(message, hits: &hits, contextRules: &context)
-                classifier.observe(message, at: .init(source: source, file: "test.log", line: index + 1, offset: 0, time: nil),
-                                   hits: hits, contextRules: context)
+                classifier.observe(
+                    message, at: .init(source: source, file: "test.log", line: index + 1, offset: 0, time: nil),
+                    hits: hits, contextRules: context)
             }
         }
         return classifier.finish()

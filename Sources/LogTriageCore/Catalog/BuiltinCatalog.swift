@@ -8,7 +8,8 @@ public enum BuiltinCatalog {
         var incidents: [Incident] = []
         for (name, base64) in EmbeddedCatalog.files {
             guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
-                throw CatalogError(file: "patterns/\(name)", line: 0, column: 0, reason: "the embedded file is not UTF-8 text")
+                throw CatalogError(
+                    file: "patterns/\(name)", line: 0, column: 0, reason: "the embedded file is not UTF-8 text")
             }
             incidents.append(try CatalogLoader.parse(text, file: "patterns/\(name)"))
         }

@@ -35,7 +35,9 @@ public enum CatalogLoader {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw CatalogError(file: directory, line: 0, column: 0, reason: "cannot read the pattern folder: \(InputDiscovery.describe(error))")
+            throw CatalogError(
+                file: directory, line: 0, column: 0,
+                reason: "cannot read the pattern folder: \(InputDiscovery.describe(error))")
         }
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         if files.isEmpty {
@@ -53,7 +55,8 @@ public enum CatalogLoader {
             }
             let incident = try parse(text, file: path)
             if let other = ids[incident.id] {
-                throw CatalogError(file: path, line: 1, column: 1, reason: "id '\(incident.id)' is already defined in \(other)")
+                throw CatalogError(
+                    file: path, line: 1, column: 1, reason: "id '\(incident.id)' is already defined in \(other)")
             }
             ids[incident.id] = path
             incidents.append(incident)
@@ -85,7 +88,8 @@ public enum CatalogLoader {
         }
         let baseName = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         if baseName != id {
-            throw reader.error(map["id"]!, "id '\(id)' does not match the file name '\(baseName)'; name the file \(id).yaml")
+            throw reader.error(
+                map["id"]!, "id '\(id)' does not match the file name '\(baseName)'; name the file \(id).yaml")
         }
         let severityText = try reader.string(map, "severity", in: root)
         guard let severity = Severity(rawValue: severityText) else {
@@ -143,7 +147,8 @@ public enum CatalogLoader {
             leadsTo: leadsTo,
             evidence: rules,
             valueLabels: labels,
-            remediation: try reader.string(map, "remediation", in: root).trimmingCharacters(in: .whitespacesAndNewlines),
+            remediation: try reader.string(map, "remediation", in: root).trimmingCharacters(
+                in: .whitespacesAndNewlines),
             examples: examples,
             origin: file
         )
@@ -154,10 +159,15 @@ public enum CatalogLoader {
         let name = try reader.string(map, "name", in: node)
         let any = try reader.optionalStrings(map, "any")
         if any.isEmpty {
-            throw reader.error(map["any"] ?? node, "rule '\(name)' needs 'any': a list of literal strings that make a record a candidate")
+            throw reader.error(
+                map["any"] ?? node,
+                "rule '\(name)' needs 'any': a list of literal strings that make a record a candidate")
         }
         for literal in any where literal.utf8.count < minimumLiteralLength {
-            throw reader.error(map["any"]!, "rule '\(name)': literal '\(literal)' is shorter than \(minimumLiteralLength) bytes and would match almost every record")
+            throw reader.error(
+                map["any"]!,
+                "rule '\(name)': literal '\(literal)' is shorter than \(minimumLiteralLength) bytes and would match almost every record"
+            )
         }
         let ignoreCase: Bool
         if let flag = map["ignore_case"] {
@@ -187,7 +197,9 @@ public enum CatalogLoader {
                 throw reader.error(contextNode, "rule '\(name)': 'context' needs 'any': literals to look for nearby")
             }
             guard let withinNode = contextMap["within"], let within = withinNode.int, within >= 1, within <= 1000 else {
-                throw reader.error(contextMap["within"] ?? contextNode, "rule '\(name)': 'context.within' must be a number of records from 1 to 1000")
+                throw reader.error(
+                    contextMap["within"] ?? contextNode,
+                    "rule '\(name)': 'context.within' must be a number of records from 1 to 1000")
             }
             context = .init(any: literals, within: within)
         }
@@ -196,7 +208,8 @@ public enum CatalogLoader {
 
     static func isKebabCase(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, ("a"..."z").contains(first), !text.hasSuffix("-"),
-              !text.contains("--") else { return false }
+            !text.contains("--")
+        else { return false }
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
@@ -218,12 +231,13 @@ public enum CatalogLoader {
     static func yamlError(_ error: YamlError, file: String) -> CatalogError {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
+            let .composer(context, problem, mark, _):
             let reason = context.map { "\(problem) \($0.text)" } ?? problem
             return CatalogError(file: file, line: mark.line, column: mark.column, reason: "YAML syntax: \(reason)")
         case let .duplicatedKeysInMapping(duplicates, context):
-            return CatalogError(file: file, line: context.mark.line, column: context.mark.column,
-                                reason: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")
+            return CatalogError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                reason: "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping")
         default:
             return CatalogError(file: file, line: 0, column: 0, reason: "YAML: \(error)")
         }

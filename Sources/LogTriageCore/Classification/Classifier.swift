@@ -104,9 +104,10 @@ public final class Classifier {
                 let seenAt = sources[s].lastContext[hit.rule]
                 if seenAt == nil || index - seenAt! >= context.within {
                     if !counted.contains(rule.incident) {
-                        sources[s].pending.append(Pending(
-                            index: index, rule: hit.rule, incident: rule.incident, evidence: item,
-                            values: hit.values, sequence: sequence))
+                        sources[s].pending.append(
+                            Pending(
+                                index: index, rule: hit.rule, incident: rule.incident, evidence: item,
+                                values: hit.values, sequence: sequence))
                     }
                     continue
                 }
@@ -129,7 +130,9 @@ public final class Classifier {
             if contextRules.contains(pending.rule) && index - pending.index < within {
                 // Count a record once per incident even if several of its rules were waiting.
                 if confirmed.insert([pending.index, pending.incident]).inserted {
-                    add(pending.evidence, incident: pending.incident, values: pending.values, sequence: pending.sequence)
+                    add(
+                        pending.evidence, incident: pending.incident, values: pending.values, sequence: pending.sequence
+                    )
                 } else {
                     mergeValues(pending.values, incident: pending.incident)
                 }
@@ -199,10 +202,11 @@ public final class Classifier {
                 guard let list = aggregate.values[name], !list.isEmpty else { return nil }
                 return .init(name: name, label: incident.label(for: name), values: list)
             }
-            reports.append(IncidentReport(
-                incident: incident, count: aggregate.count, firstSeen: aggregate.firstSeen,
-                lastSeen: aggregate.lastSeen, sources: aggregate.sources, evidence: aggregate.evidence.map(\.item),
-                values: values, leadsTo: [], causedBy: []))
+            reports.append(
+                IncidentReport(
+                    incident: incident, count: aggregate.count, firstSeen: aggregate.firstSeen,
+                    lastSeen: aggregate.lastSeen, sources: aggregate.sources, evidence: aggregate.evidence.map(\.item),
+                    values: values, leadsTo: [], causedBy: []))
         }
         let found = Dictionary(uniqueKeysWithValues: reports.enumerated().map { ($1.incident.id, $0) })
         for cause in reports.indices {

@@ -47,7 +47,8 @@ struct CRILineFormat: LineFormat {
 
         let message = UnsafeRawBufferPointer(rebasing: p[min(tagEnd + 1, p.count)...])
         if isPartial {
-            partials.appendPart(message, stream: stream, line: line.number, offset: line.offset, time: time, into: &sink)
+            partials.appendPart(
+                message, stream: stream, line: line.number, offset: line.offset, time: time, into: &sink)
         } else {
             partials.completeRecord(
                 lastPart: message, stream: stream, line: line.number, offset: line.offset, time: time, into: &sink)
@@ -64,7 +65,8 @@ struct CRILineFormat: LineFormat {
 
     private func reject<S: RecordSink>(_ line: FramedLine, reason: String, into sink: inout S) {
         sink.problem(
-            DecodeProblem(line: line.number, offset: line.offset, message: "line \(line.number): not a CRI log line: \(reason)"))
+            DecodeProblem(
+                line: line.number, offset: line.offset, message: "line \(line.number): not a CRI log line: \(reason)"))
         sink.accept(LogRecord(message: line.bytes, line: line.number, offset: line.offset))
     }
 }

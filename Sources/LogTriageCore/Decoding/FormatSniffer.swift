@@ -65,7 +65,8 @@ public enum FormatSniffer {
     /// kilobytes, as `journalctl -o export` writes every entry.
     private static func looksLikeJournalExport(_ p: UnsafeRawBufferPointer) -> Bool {
         var i = 0
-        while i < p.count, p[i] &- UInt8(ascii: "A") < 26 || p[i] &- UInt8(ascii: "0") < 10 || p[i] == UInt8(ascii: "_") {
+        while i < p.count, p[i] &- UInt8(ascii: "A") < 26 || p[i] &- UInt8(ascii: "0") < 10 || p[i] == UInt8(ascii: "_")
+        {
             i += 1
         }
         guard i > 0, i < p.count, p[i] == UInt8(ascii: "=") else { return false }
@@ -101,7 +102,8 @@ public enum FormatSniffer {
     /// `addr ident user [10/Oct/2000:13:55:36 -0700] "…`: the bracketed time after at least two fields and
     /// followed by the quoted request. `docker compose logs` of an nginx service is not this: its prefix is kept.
     private static func looksLikeNginxAccess(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard PlainLineFormat.composePrefix(line) == nil, let open = line.firstIndex(of: UInt8(ascii: "["), from: 0), open < NginxAccessLineFormat.searchWindow,
+        guard PlainLineFormat.composePrefix(line) == nil, let open = line.firstIndex(of: UInt8(ascii: "["), from: 0),
+            open < NginxAccessLineFormat.searchWindow,
             open > 0, line[0] != UInt8(ascii: " "), line[open - 1] == UInt8(ascii: " "),
             let (_, end) = Timestamp.parseNginxAccess(line, at: open + 1), line.hasLiteral("] \"", at: end)
         else { return false }

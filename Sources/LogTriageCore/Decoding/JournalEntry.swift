@@ -58,7 +58,8 @@ struct JournalEntry {
         values[Field.message.rawValue].withUnsafeBytes { message in
             func accept(_ source: UnsafeRawBufferPointer) {
                 sink.accept(
-                    LogRecord(message: message, source: source, time: time, line: line, offset: offset, isKernel: isKernel))
+                    LogRecord(
+                        message: message, source: source, time: time, line: line, offset: offset, isKernel: isKernel))
             }
             if isKernel {
                 accept(.of("kernel"))

@@ -64,7 +64,9 @@ struct LineFramer {
         carriedLastByte = last
     }
 
-    private mutating func deliverCarry<F: LineFormat, S: RecordSink>(terminated: Bool, to format: inout F, sink: inout S) {
+    private mutating func deliverCarry<F: LineFormat, S: RecordSink>(
+        terminated: Bool, to format: inout F, sink: inout S
+    ) {
         let length = carriedLength
         let endsWithCR = carriedLastByte == UInt8(ascii: "\r")
         // Borrow the buffer out of `self` so `deliver` may mutate `self` while the bytes are in use.

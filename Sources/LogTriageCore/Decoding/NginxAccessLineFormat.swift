@@ -14,7 +14,8 @@ struct NginxAccessLineFormat: LineFormat {
 
     /// Decodes one line. O(min(line length, `searchWindow`)).
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
-        sink.accept(LogRecord(message: line.bytes, time: Self.time(in: line.bytes), line: line.number, offset: line.offset))
+        sink.accept(
+            LogRecord(message: line.bytes, time: Self.time(in: line.bytes), line: line.number, offset: line.offset))
     }
 
     /// The time in the first `[…]` that holds one, within the search window.

@@ -118,7 +118,9 @@ enum Timestamp {
     // MARK: - Pieces
 
     /// Seconds since the epoch for a validated civil date and time read as UTC; `nil` for an impossible one.
-    private static func epochSeconds(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int)
+    private static func epochSeconds(
+        _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int
+    )
         -> Int64?
     {
         // A leap second (:60) is accepted and lands on the next second, as most converters do.
@@ -130,7 +132,9 @@ enum Timestamp {
     }
 
     /// `HH:MM:SS`.
-    private static func parseClock(_ p: UnsafeRawBufferPointer, at i: Int) -> (hour: Int, minute: Int, second: Int, end: Int)? {
+    private static func parseClock(
+        _ p: UnsafeRawBufferPointer, at i: Int
+    ) -> (hour: Int, minute: Int, second: Int, end: Int)? {
         guard let hour = number(p, i, 2), byte(p, i + 2) == UInt8(ascii: ":"),
             let minute = number(p, i + 3, 2), byte(p, i + 5) == UInt8(ascii: ":"),
             let second = number(p, i + 6, 2)

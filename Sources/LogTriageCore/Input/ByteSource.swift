@@ -77,7 +77,7 @@ final class PrefixedSource: ByteSource {
                 buffer.baseAddress!.copyMemory(from: raw.baseAddress! + prefixPosition, byteCount: n)
             }
             prefixPosition += n
-            if prefixPosition == prefix.count { prefix = [] ; prefixPosition = 0 }
+            if prefixPosition == prefix.count { prefix = []; prefixPosition = 0 }
             return n
         }
         return try rest.read(into: buffer)

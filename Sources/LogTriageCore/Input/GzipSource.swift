@@ -32,7 +32,8 @@ public final class GzipSource: ByteSource {
         let rc = logtriage_inflateInit2(&stream, 15 + 16)
         if rc != Z_OK {
             input.deallocate()
-            throw InputError(kind: .corruptGzip, operation: "inflate", offset: 0, detail: "zlib initialisation failed (\(rc))")
+            throw InputError(
+                kind: .corruptGzip, operation: "inflate", offset: 0, detail: "zlib initialisation failed (\(rc))")
         }
     }
 

@@ -104,9 +104,11 @@ public enum InputDiscovery {
             if let id = dockerContainerID(base: key.base) {
                 let name = containerNames[key.directory] ?? containerName(in: key.directory)
                 containerNames[key.directory] = name
-                return InputGroup(source: name ?? String(id.prefix(12)), files: sorted, origin: .dockerContainer(id: id))
+                return InputGroup(
+                    source: name ?? String(id.prefix(12)), files: sorted, origin: .dockerContainer(id: id))
             }
-            return InputGroup(source: kubernetesName(directory: key.directory) ?? livePath, files: sorted, origin: .file)
+            return InputGroup(
+                source: kubernetesName(directory: key.directory) ?? livePath, files: sorted, origin: .file)
         }
     }
 
@@ -131,8 +133,8 @@ public enum InputDiscovery {
     static func containerName(in directory: String) -> String? {
         let path = (directory.isEmpty ? "." : directory) + "/config.v2.json"
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let name = object["Name"] as? String, !name.isEmpty
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let name = object["Name"] as? String, !name.isEmpty
         else { return nil }
         return name.hasPrefix("/") ? String(name.dropFirst()) : name
     }
@@ -145,7 +147,8 @@ public enum InputDiscovery {
 
     static func describe(_ error: Error) -> String {
         if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
-           underlying.domain == NSPOSIXErrorDomain {
+            underlying.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(underlying.code)))
         }
         return (error as NSError).localizedDescription

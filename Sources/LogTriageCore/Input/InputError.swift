@@ -57,7 +57,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
             return "unexpected bytes after the last gzip member at compressed byte \(offset); "
                 + "the \(decodedBytes) bytes decompressed before that were scanned"
         case .unsupportedCompression(let name):
-            return "\(name)-compressed data is not supported; decompress it and pipe it in, e.g. `\(name == "xz" ? "xzcat" : name == "bzip2" ? "bzcat" : "zstdcat") FILE | logtriage scan -`"
+            return
+                "\(name)-compressed data is not supported; decompress it and pipe it in, e.g. `\(name == "xz" ? "xzcat" : name == "bzip2" ? "bzcat" : "zstdcat") FILE | logtriage scan -`"
         case .binary:
             return "binary data, not a text log (a NUL byte at byte \(offset)); skipped"
         case .journalFile:

@@ -37,7 +37,8 @@ struct RotationName: Equatable {
         if let dot = name.lastIndex(of: "."), dot != name.startIndex {
             let digits = name[name.index(after: dot)...]
             if !digits.isEmpty, digits.count <= 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-               let n = Int(digits) {
+                let n = Int(digits)
+            {
                 base = String(name[..<dot])
                 age = .numbered(n)
                 return
@@ -48,7 +49,8 @@ struct RotationName: Equatable {
             let stamp = name[name.index(after: dot)...]
             let parts = stamp.split(separator: "-")
             if parts.count == 2, parts[0].count == 8, parts[1].count == 6,
-               stamp.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) }) {
+                stamp.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) })
+            {
                 base = String(name[..<dot])
                 age = .dated(String(parts[0] + parts[1]))
                 return
@@ -59,7 +61,8 @@ struct RotationName: Equatable {
             let stamp = name[name.index(after: dash)...]
             let digitsOnly = stamp.filter { $0 != "-" }
             if digitsOnly.count >= 8, digitsOnly.count <= 14, digitsOnly.allSatisfy({ $0.isASCII && $0.isNumber }),
-               stamp.hasPrefix("19") || stamp.hasPrefix("20") {
+                stamp.hasPrefix("19") || stamp.hasPrefix("20")
+            {
                 base = String(name[..<dash])
                 age = .dated(String(digitsOnly))
                 return

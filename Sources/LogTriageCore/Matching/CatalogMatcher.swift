@@ -64,11 +64,16 @@ public final class CatalogMatcher {
                 // Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
                 // (which would, for one, make `\r\n` a single character), and it is faster.
                 let regex = definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
-                rules.append(Rule(
-                    incident: incidentIndex, definition: definition, regex: regex,
-                    groupNames: definition.regex.map(CatalogLoader.namedGroups) ?? []))
-                for text in definition.any { add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .trigger) }
-                for text in definition.not { add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .reject) }
+                rules.append(
+                    Rule(
+                        incident: incidentIndex, definition: definition, regex: regex,
+                        groupNames: definition.regex.map(CatalogLoader.namedGroups) ?? []))
+                for text in definition.any {
+                    add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .trigger)
+                }
+                for text in definition.not {
+                    add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .reject)
+                }
                 for text in definition.context?.any ?? [] {
                     add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .context)
                 }

@@ -130,7 +130,9 @@ public final class LiteralAutomaton {
         }
 
         // Renumber so that match states come last.
-        let order = keys.indices.sorted { (keys[$0].completed.isEmpty ? 0 : 1, $0) < (keys[$1].completed.isEmpty ? 0 : 1, $1) }
+        let order = keys.indices.sorted {
+            (keys[$0].completed.isEmpty ? 0 : 1, $0) < (keys[$1].completed.isEmpty ? 0 : 1, $1)
+        }
         var newNumber = [Int](repeating: 0, count: keys.count)
         for (new, old) in order.enumerated() { newNumber[old] = new }
         var transitions = [UInt32](repeating: 0, count: table.count)

@@ -39,12 +39,16 @@ public final class ScanPipeline {
             scan(group) { stored in
                 guard let progress, stored - lastReport >= 8 << 20 else { return }
                 lastReport = stored
-                progress(ScanProgress(filesDone: done, filesTotal: total, storedBytes: stored,
-                                      seconds: Date().timeIntervalSince(self.started)))
+                progress(
+                    ScanProgress(
+                        filesDone: done, filesTotal: total, storedBytes: stored,
+                        seconds: Date().timeIntervalSince(self.started)))
             }
             done += group.files.count
-            progress?(ScanProgress(filesDone: done, filesTotal: total, storedBytes: stats.storedBytes,
-                                   seconds: Date().timeIntervalSince(started)))
+            progress?(
+                ScanProgress(
+                    filesDone: done, filesTotal: total, storedBytes: stats.storedBytes,
+                    seconds: Date().timeIntervalSince(started)))
         }
         stats.seconds = Date().timeIntervalSince(started)
         return ScanResult(incidents: classifier.finish(), stats: stats, errors: errors, skipped: skipped)
@@ -72,7 +76,8 @@ public final class ScanPipeline {
         defer { sink.endFile() }
         let source: ByteSource
         do {
-            let raw: ByteSource = path == "-" ? FileDescriptorSource(descriptor: 0) : try FileDescriptorSource(path: path)
+            let raw: ByteSource =
+                path == "-" ? FileDescriptorSource(descriptor: 0) : try FileDescriptorSource(path: path)
             source = try InputOpener.open(raw)
         } catch {
             report(error, file: display)
@@ -83,7 +88,8 @@ public final class ScanPipeline {
         var headCount = 0
         do {
             while headCount < Self.sniffBytes {
-                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[headCount..<Self.sniffBytes]))
+                let n = try source.read(
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[headCount..<Self.sniffBytes]))
                 if n == 0 { break }
                 headCount += n
             }
@@ -138,7 +144,8 @@ public final class ScanPipeline {
     private func makeDecoder(_ format: LogFormat, for path: String) -> any LogDecoder {
         var year = Calendar(identifier: .gregorian).component(.year, from: Date())
         if path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-           let modified = attributes[.modificationDate] as? Date {
+            let modified = attributes[.modificationDate] as? Date
+        {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(secondsFromGMT: configuration.utcOffsetSeconds) ?? .current
             year = calendar.component(.year, from: modified)
@@ -177,7 +184,8 @@ public final class ScanPipeline {
         mutating func endFile() {
             let limit = scanner.configuration.maxProblemsPerFile
             if problemsInFile > limit {
-                scanner.errors.append(ScanError(source: file, message: "\(problemsInFile - limit) more problems like the above"))
+                scanner.errors.append(
+                    ScanError(source: file, message: "\(problemsInFile - limit) more problems like the above"))
             }
             problemsInFile = 0
         }
@@ -187,23 +195,29 @@ public final class ScanPipeline {
             let time = record.time ?? lastTime
             lastTime = time
             if let time {
-                if let since = scanner.configuration.since, time < since { scanner.stats.recordsOutsideWindow += 1; return }
-                if let until = scanner.configuration.until, time >= until { scanner.stats.recordsOutsideWindow += 1; return }
+                if let since = scanner.configuration.since, time < since {
+                    scanner.stats.recordsOutsideWindow += 1; return
+                }
+                if let until = scanner.configuration.until, time >= until {
+                    scanner.stats.recordsOutsideWindow += 1; return
+                }
             }
             scanner.matcher.match(record.message, hits: &hits, contextRules: &contextRules)
             let source = resolveSource(record.source)
             scanner.classifier.observe(
                 record.message,
-                at: .init(source: source, file: record.startsInPreviousFile ? previousFile : file, line: record.line,
-                          offset: record.offset, time: time),
+                at: .init(
+                    source: source, file: record.startsInPreviousFile ? previousFile : file, line: record.line,
+                    offset: record.offset, time: time),
                 hits: hits, contextRules: contextRules)
         }
 
         mutating func problem(_ problem: DecodeProblem) {
             problemsInFile += 1
             guard problemsInFile <= scanner.configuration.maxProblemsPerFile else { return }
-            scanner.errors.append(ScanError(
-                source: "\(file):\(problem.line)", message: "\(problem.message) (byte \(problem.offset))"))
+            scanner.errors.append(
+                ScanError(
+                    source: "\(file):\(problem.line)", message: "\(problem.message) (byte \(problem.offset))"))
         }
 
         /// The source a record names for itself (journald unit, compose service), or the file's.

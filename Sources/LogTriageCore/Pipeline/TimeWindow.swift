@@ -9,7 +9,8 @@ public enum TimeWindow {
     /// Parses `2h`, `90m`, `1h30m`, `2d`, `1w`, `45s` (that long before `now`), or an absolute time:
     /// `2025-03-01`, `2025-03-01 10:00`, `2025-03-01T10:00:00`, each optionally with `Z` or `±HH:MM`.
     /// Times without a zone are taken in `utcOffsetSeconds`. Returns µs since the epoch.
-    public static func parse(_ text: String, now: Date = Date(), utcOffsetSeconds: Int = 0) throws(ParseError) -> Int64 {
+    public static func parse(_ text: String, now: Date = Date(), utcOffsetSeconds: Int = 0) throws(ParseError) -> Int64
+    {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let seconds = duration(trimmed) {
             return Int64((now.timeIntervalSince1970 - Double(seconds)) * 1_000_000)
@@ -17,7 +18,10 @@ public enum TimeWindow {
         if let micros = absolute(trimmed, utcOffsetSeconds: utcOffsetSeconds) {
             return micros
         }
-        throw ParseError(description: "'\(text)' is neither a duration such as 2h, 30m, 1h30m, 7d nor a time such as 2025-03-01 or 2025-03-01T10:00:00Z")
+        throw ParseError(
+            description:
+                "'\(text)' is neither a duration such as 2h, 30m, 1h30m, 7d nor a time such as 2025-03-01 or 2025-03-01T10:00:00Z"
+        )
     }
 
     /// `1h30m` → 5400. Units: s, m, h, d, w.
@@ -57,12 +61,14 @@ public enum TimeWindow {
             return value
         }
         guard let year = digits(0, 4), bytes.count >= 10, bytes[4] == 0x2d, let month = digits(5, 2), bytes[7] == 0x2d,
-              let day = digits(8, 2), (1...12).contains(month), (1...31).contains(day) else { return nil }
+            let day = digits(8, 2), (1...12).contains(month), (1...31).contains(day)
+        else { return nil }
         var hour = 0, minute = 0, second = 0
         var index = 10
         if index < bytes.count, bytes[index] == 0x54 || bytes[index] == 0x20 {
             guard let h = digits(index + 1, 2), index + 3 < bytes.count, bytes[index + 3] == 0x3a,
-                  let m = digits(index + 4, 2), h < 24, m < 60 else { return nil }
+                let m = digits(index + 4, 2), h < 24, m < 60
+            else { return nil }
             hour = h
             minute = m
             index += 6
@@ -78,7 +84,8 @@ public enum TimeWindow {
             if rest == "Z" || rest == "z" {
                 offset = 0
             } else if rest.count == 6, let sign = rest.first, sign == "+" || sign == "-",
-                      let h = Int(rest.dropFirst().prefix(2)), rest.dropFirst(3).first == ":", let m = Int(rest.suffix(2)) {
+                let h = Int(rest.dropFirst().prefix(2)), rest.dropFirst(3).first == ":", let m = Int(rest.suffix(2))
+            {
                 offset = (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
             } else {
                 return nil

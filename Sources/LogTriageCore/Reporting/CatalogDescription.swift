@@ -8,17 +8,23 @@ public enum CatalogDescription {
         out += "Evidence (a record matching any rule):\n"
         for rule in incident.evidence {
             out += "  \(rule.name):\n"
-            out += "    contains any of: " + rule.any.map { "\"\($0)\"" }.joined(separator: ", ")
+            out +=
+                "    contains any of: " + rule.any.map { "\"\($0)\"" }.joined(separator: ", ")
                 + (rule.ignoreCase ? " (ignoring case)" : "") + "\n"
             if let regex = rule.regex { out += "    and matches: \(regex)\n" }
-            if !rule.not.isEmpty { out += "    but none of: " + rule.not.map { "\"\($0)\"" }.joined(separator: ", ") + "\n" }
+            if !rule.not.isEmpty {
+                out += "    but none of: " + rule.not.map { "\"\($0)\"" }.joined(separator: ", ") + "\n"
+            }
             if let context = rule.context {
-                out += "    with, within \(context.within) records of the same source, one of: "
+                out +=
+                    "    with, within \(context.within) records of the same source, one of: "
                     + context.any.map { "\"\($0)\"" }.joined(separator: ", ") + "\n"
             }
         }
         if !incident.valueLabels.isEmpty {
-            out += "\nValues extracted: " + incident.valueLabels.map { "\($0.label) (\($0.name))" }.joined(separator: ", ") + "\n"
+            out +=
+                "\nValues extracted: " + incident.valueLabels.map { "\($0.label) (\($0.name))" }.joined(separator: ", ")
+                + "\n"
         }
         if !incident.leadsTo.isEmpty {
             out += "\nCommonly leads to: " + incident.leadsTo.joined(separator: ", ") + "\n"

@@ -31,7 +31,8 @@ public struct TextReport {
     public func render(_ result: ScanResult) -> String {
         var out = ""
         let stats = result.stats
-        let scanned = "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
+        let scanned =
+            "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
             + "\(stats.records) record\(stats.records == 1 ? "" : "s") in \(JSONReport.formatSeconds(stats.seconds)) s"
         if result.incidents.isEmpty {
             out += "No known incident found (\(scanned)).\n"
@@ -42,7 +43,9 @@ public struct TextReport {
             if !roots.isEmpty {
                 out += "\n" + paint(roots.count == 1 ? "Likely root cause:" : "Likely root causes:", "1") + "\n"
                 for root in roots {
-                    out += "  \(root.incident.id) (\(root.incident.title)) → explains " + root.leadsTo.joined(separator: ", ") + "\n"
+                    out +=
+                        "  \(root.incident.id) (\(root.incident.title)) → explains "
+                        + root.leadsTo.joined(separator: ", ") + "\n"
                 }
             }
         }
@@ -60,7 +63,8 @@ public struct TextReport {
             }
         }
         if !result.errors.isEmpty {
-            out += "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")
+            out +=
+                "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")
                 + " (listed on stderr).\n"
         }
         return out
@@ -68,11 +72,14 @@ public struct TextReport {
 
     func incident(_ report: IncidentReport) -> String {
         let incident = report.incident
-        var out = "[\(severityTag(incident.severity))] " + paint(incident.title, "1") + "  " + paint(incident.id, "2") + "\n"
+        var out =
+            "[\(severityTag(incident.severity))] " + paint(incident.title, "1") + "  " + paint(incident.id, "2") + "\n"
         out += "  \(incident.summary)\n"
         var facts = "  count \(report.count)"
         if let first = report.firstSeen, let last = report.lastSeen {
-            facts += first == last ? " · seen \(TimeFormat.iso8601(first))"
+            facts +=
+                first == last
+                ? " · seen \(TimeFormat.iso8601(first))"
                 : " · first seen \(TimeFormat.iso8601(first)) · last seen \(TimeFormat.iso8601(last))"
         }
         out += facts + "\n"
@@ -107,7 +114,9 @@ public struct TextReport {
         var count = 0
         for character in text {
             if count == evidenceWidth { return out + "…" }
-            if character == "\n" { out += "⏎" } else if character.isASCII && character.asciiValue! < 0x20 {
+            if character == "\n" {
+                out += "⏎"
+            } else if character.isASCII && character.asciiValue! < 0x20 {
                 out += "^" + String(UnicodeScalar(character.asciiValue! + 0x40))
             } else {
                 out.append(character)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct CatalogLoaderTests {

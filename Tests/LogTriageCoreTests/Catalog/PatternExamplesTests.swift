@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LogTriageCore
 
 /// Every incident in `patterns/` carries examples that must, and near misses that must not, yield it.

@@ -1,23 +1,32 @@
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct ClassifierTests {
-    static func incident(_ id: String, severity: Severity = .error, leadsTo: [String] = [], rules: [EvidenceRule]) -> Incident {
-        Incident(id: id, title: id, severity: severity, summary: "s", leadsTo: leadsTo, evidence: rules, valueLabels: [],
-                 remediation: "r", examples: .init(match: [], noMatch: []), origin: "test")
+    static func incident(
+        _ id: String, severity: Severity = .error, leadsTo: [String] = [], rules: [EvidenceRule]
+    ) -> Incident {
+        Incident(
+            id: id, title: id, severity: severity, summary: "s", leadsTo: leadsTo, evidence: rules, valueLabels: [],
+            remediation: "r", examples: .init(match: [], noMatch: []), origin: "test")
     }
 
-    static func rule(_ name: String, _ any: [String], regex: String? = nil, not: [String] = [],
-                     context: EvidenceRule.Context? = nil) -> EvidenceRule {
+    static func rule(
+        _ name: String, _ any: [String], regex: String? = nil, not: [String] = [],
+        context: EvidenceRule.Context? = nil
+    ) -> EvidenceRule {
         EvidenceRule(name: name, any: any, ignoreCase: false, regex: regex, not: not, context: context)
     }
 
     static let catalog = Catalog(incidents: [
-        incident("log-dir", leadsTo: ["refused"], rules: [
-            rule("python", ["No such file or directory: '"], regex: "'(?<path>[^']*/logs/[^']*)'",
-                 context: .init(any: ["FileHandler", "Worker failed"], within: 3)),
-            rule("boot", ["Worker failed to boot"]),
-        ]),
+        incident(
+            "log-dir", leadsTo: ["refused"],
+            rules: [
+                rule(
+                    "python", ["No such file or directory: '"], regex: "'(?<path>[^']*/logs/[^']*)'",
+                    context: .init(any: ["FileHandler", "Worker failed"], within: 3)),
+                rule("boot", ["Worker failed to boot"]),
+            ]),
         incident("refused", severity: .warning, rules: [rule("nginx", ["Connection refused"], not: ["ignore me"])]),
     ])
 
@@ -31,19 +40,22 @@ import Testing
         found = TestSupport.classify([missing, "noise", "[ERROR] Worker failed to boot."], catalog: Self.catalog)
         #expect(found.first { $0.incident.id == "log-dir" }?.count == 2)
         // Context too far away on both sides: the candidate is dropped.
-        found = TestSupport.classify(["FileHandler", "a", "b", missing, "c", "d", "e", "FileHandler"], catalog: Self.catalog)
+        found = TestSupport.classify(
+            ["FileHandler", "a", "b", missing, "c", "d", "e", "FileHandler"], catalog: Self.catalog)
         #expect(found.isEmpty)
         // Regex must pass: a missing executable is not a log directory.
-        found = TestSupport.classify(["FileHandler", "No such file or directory: 'configurable-http-proxy'"], catalog: Self.catalog)
+        found = TestSupport.classify(
+            ["FileHandler", "No such file or directory: 'configurable-http-proxy'"], catalog: Self.catalog)
         #expect(found.isEmpty)
     }
 
     @Test func aRecordCountsOncePerIncidentAndNotRejects() {
-        let found = TestSupport.classify([
-            "Worker failed to boot; FileHandler; No such file or directory: '/app/logs/x.log'",
-            "connect() failed (111: Connection refused)",
-            "connect() failed (111: Connection refused) ignore me",
-        ], catalog: Self.catalog)
+        let found = TestSupport.classify(
+            [
+                "Worker failed to boot; FileHandler; No such file or directory: '/app/logs/x.log'",
+                "connect() failed (111: Connection refused)",
+                "connect() failed (111: Connection refused) ignore me",
+            ], catalog: Self.catalog)
         #expect(found.map(\.incident.id) == ["log-dir", "refused"])
         #expect(found.map(\.count) == [1, 1])
     }
@@ -63,14 +75,18 @@ import Testing
         let source = classifier.source(named: "s")
         var hits: [CatalogMatcher.Hit] = []
         var context: [Int] = []
-        let lines = ["Worker failed to boot 1", "Worker failed to boot 2", "Worker failed to boot 3",
-                     "FileHandler No such file or directory: '/app/logs/z.log'"]
+        let lines = [
+            "Worker failed to boot 1", "Worker failed to boot 2", "Worker failed to boot 3",
+            "FileHandler No such file or directory: '/app/logs/z.log'",
+        ]
         for (i, line) in lines.enumerated() {
             var bytes = Array(line.utf8)
             bytes.withUnsafeMutableBytes { raw in
                 matcher.match(UnsafeRawBufferPointer(raw), hits: &hits, contextRules: &context)
-                classifier.observe(UnsafeRawBufferPointer(raw), at: .init(source: source, file: "f", line: i + 1, offset: 0, time: Int64(i)),
-                                   hits: hits, contextRules: context)
+                classifier.observe(
+                    UnsafeRawBufferPointer(raw),
+                    at: .init(source: source, file: "f", line: i + 1, offset: 0, time: Int64(i)),
+                    hits: hits, contextRules: context)
             }
         }
         let report = classifier.finish()[0]

@@ -12,7 +12,8 @@ struct Rec: Equatable, CustomStringConvertible {
     var isKernel: Bool
 
     init(_ message: String, source: String = "", time: Int64? = nil, line: Int, offset: Int64, isKernel: Bool = false) {
-        self.init(bytes: Array(message.utf8), source: source, time: time, line: line, offset: offset, isKernel: isKernel)
+        self.init(
+            bytes: Array(message.utf8), source: source, time: time, line: line, offset: offset, isKernel: isKernel)
     }
 
     init(bytes: [UInt8], source: String = "", time: Int64? = nil, line: Int, offset: Int64, isKernel: Bool = false) {

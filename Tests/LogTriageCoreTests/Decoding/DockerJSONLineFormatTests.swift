@@ -53,7 +53,8 @@ import Testing
             #"{"log":"second part\n","stream":"stderr","time":"2024-10-18T10:18:10Z"}"#,
             #"{"log":"dangling","stream":"stdout","time":"2024-10-18T10:18:11Z"}"#,
         ]
-        let result = decodeInAllChunkings([Array(older.utf8), Array((newer.joined(separator: "\n") + "\n").utf8)], with: make)
+        let result = decodeInAllChunkings(
+            [Array(older.utf8), Array((newer.joined(separator: "\n") + "\n").utf8)], with: make)
         #expect(
             result.records == [
                 Rec("first part second part", time: t0, line: 1, offset: 0),
@@ -102,8 +103,11 @@ import Testing
                     line: 2, offset: starts[1],
                     message: "line 2: not a docker json-file entry: unexpected 'p' at column 1"),
                 DecodeProblem(
-                    line: 3, offset: starts[2], message: "line 3: not a docker json-file entry: it has no \"log\" string"),
-                DecodeProblem(line: 4, offset: starts[3], message: "line 4: not a docker json-file entry: the JSON text ends early"),
+                    line: 3, offset: starts[2],
+                    message: "line 3: not a docker json-file entry: it has no \"log\" string"),
+                DecodeProblem(
+                    line: 4, offset: starts[3],
+                    message: "line 4: not a docker json-file entry: the JSON text ends early"),
             ])
     }
 

@@ -43,7 +43,8 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
             result.records == [
                 Rec("worker exited = bad", source: "nginx.service", time: 1_729_246_689_522_123, line: 1, offset: 0),
                 Rec(bytes: multiline, source: "web", time: 1_729_246_690_000_000, line: 2, offset: offset2),
-                Rec("Out of memory: Killed process 42", source: "kernel", time: 1_729_246_691_000_000, line: 3,
+                Rec(
+                    "Out of memory: Killed process 42", source: "kernel", time: 1_729_246_691_000_000, line: 3,
                     offset: offset3, isKernel: true),
                 Rec("", source: "cron", line: 5, offset: offset5),
             ])
@@ -96,10 +97,12 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
         #expect(
             result.problems == [
                 DecodeProblem(
-                    line: 2, offset: offsets[1], message: "entry 2: a field name has the byte 116; the entry was skipped"),
+                    line: 2, offset: offsets[1],
+                    message: "entry 2: a field name has the byte 116; the entry was skipped"),
                 DecodeProblem(
                     line: 4, offset: offsets[3],
-                    message: "entry 4: a binary field's length, 4415013355603051853, is implausible; the entry was skipped"),
+                    message:
+                        "entry 4: a binary field's length, 4415013355603051853, is implausible; the entry was skipped"),
                 DecodeProblem(
                     line: 5, offset: offsets[4],
                     message: "entry 5: a binary field's value is not followed by a newline; the entry was skipped"),

@@ -20,10 +20,12 @@ import Testing
         let result = decodeInAllChunkings(lines.joined(separator: "\n") + "\n", with: make)
         #expect(
             result.records == [
-                Rec("worker \"1\" exited\ton signal 11", source: "nginx.service", time: 1_729_246_689_522_123, line: 1,
+                Rec(
+                    "worker \"1\" exited\ton signal 11", source: "nginx.service", time: 1_729_246_689_522_123, line: 1,
                     offset: 0),
                 Rec("from a container", source: "web", time: 1_729_246_690_000_000, line: 2, offset: starts[1]),
-                Rec("Out of memory: Killed process 42", source: "kernel", time: 1_729_246_691_000_000, line: 3,
+                Rec(
+                    "Out of memory: Killed process 42", source: "kernel", time: 1_729_246_691_000_000, line: 3,
                     offset: starts[2], isKernel: true),
                 Rec("only an identifier", source: "cron", line: 4, offset: starts[3]),
             ])
@@ -59,7 +61,8 @@ import Testing
             ])
         #expect(
             result.problems == [
-                DecodeProblem(line: 1, offset: 0, message: "line 1: not a journal JSON entry: invalid number at column 13"),
+                DecodeProblem(
+                    line: 1, offset: 0, message: "line 1: not a journal JSON entry: invalid number at column 13"),
                 DecodeProblem(
                     line: 2, offset: starts[1], message: "line 2: not a journal JSON entry: unexpected '-' at column 1"),
             ])

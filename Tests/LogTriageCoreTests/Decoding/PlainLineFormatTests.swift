@@ -53,7 +53,8 @@ import Testing
                 Rec("2024-10-18T10:18:09.000000000Z panic: boom", source: "web-1", time: t0, line: 1, offset: 0),
                 Rec("LOG:  database system is ready", source: "db", line: 2, offset: starts[1]),
                 Rec("", source: "worker_2.x", line: 3, offset: starts[2]),
-                Rec("one space before the bar is enough", source: "a", line: 4,
+                Rec(
+                    "one space before the bar is enough", source: "a", line: 4,
                     offset: starts[3]),
                 Rec(lines[4], line: 5, offset: starts[4]),
                 Rec(lines[5], line: 6, offset: starts[5]),

@@ -63,17 +63,20 @@ import Testing
         let parsed = withBytes("10/Oct/2000:13:55:36 -0700]") { Timestamp.parseNginxAccess($0, at: 0) }
         #expect(parsed?.micros == 971_211_336_000_000)
         #expect(parsed?.end == 26)
-        #expect(withBytes("18/Oct/2024:10:18:09 +0000") { Timestamp.parseNginxAccess($0, at: 0)?.micros }
-            == 1_729_246_689_000_000)
+        #expect(
+            withBytes("18/Oct/2024:10:18:09 +0000") { Timestamp.parseNginxAccess($0, at: 0)?.micros }
+                == 1_729_246_689_000_000)
         #expect(withBytes("10/Foo/2000:13:55:36 -0700") { Timestamp.parseNginxAccess($0, at: 0) } == nil)
         #expect(withBytes("10/Oct/2000:13:55:36") { Timestamp.parseNginxAccess($0, at: 0) } == nil)
     }
 
     @Test func nginxErrorSlashed() {
-        #expect(withBytes("2024/10/18 10:18:09 [error]") { Timestamp.parseSlashed($0, at: 0, defaultOffset: 0)?.micros }
-            == 1_729_246_689_000_000)
-        #expect(withBytes("2024/10/18 10:18:09") { Timestamp.parseSlashed($0, at: 0, defaultOffset: 7200)?.micros }
-            == 1_729_239_489_000_000)
+        #expect(
+            withBytes("2024/10/18 10:18:09 [error]") { Timestamp.parseSlashed($0, at: 0, defaultOffset: 0)?.micros }
+                == 1_729_246_689_000_000)
+        #expect(
+            withBytes("2024/10/18 10:18:09") { Timestamp.parseSlashed($0, at: 0, defaultOffset: 7200)?.micros }
+                == 1_729_239_489_000_000)
         #expect(withBytes("2024/10/18T10:18:09") { Timestamp.parseSlashed($0, at: 0, defaultOffset: 0) } == nil)
     }
 

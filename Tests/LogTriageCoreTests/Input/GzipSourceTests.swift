@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LogTriageCore
 
 /// Serves a byte array in fixed-size pieces, like a pipe.
@@ -44,7 +45,8 @@ func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
 
     @Test(arguments: [1, 2, 7, 64, 4096, 1 << 16])
     func multiMemberWithExtraFieldIsReadWhole(piece: Int) throws {
-        let data = GzipTestData.member(Self.text, extra: Array("docker-metadata".utf8))
+        let data =
+            GzipTestData.member(Self.text, extra: Array("docker-metadata".utf8))
             + GzipTestData.member(Self.second)
         #expect(data[3] & 0x04 != 0, "FEXTRA flag set")
         for chunk in [1, 3, 4096] {

@@ -1,16 +1,22 @@
 import Foundation
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct InputDiscoveryTests {
     @Test func rotationNamesSortOldestFirst() {
-        let names = ["access.log", "access.log.1", "access.log.10.gz", "access.log.2.gz", "access.log-20250101.gz",
-                     "access.log-20250102"]
+        let names = [
+            "access.log", "access.log.1", "access.log.10.gz", "access.log.2.gz", "access.log-20250101.gz",
+            "access.log-20250102",
+        ]
         let parsed = names.map(RotationName.init(fileName:))
         #expect(Set(parsed.map(\.base)) == ["access.log"])
         let ordered = zip(names, parsed).sorted { $0.1.age < $1.1.age }.map(\.0)
-        #expect(ordered == ["access.log-20250101.gz", "access.log-20250102", "access.log.10.gz", "access.log.2.gz",
-                            "access.log.1", "access.log"])
+        #expect(
+            ordered == [
+                "access.log-20250101.gz", "access.log-20250102", "access.log.10.gz", "access.log.2.gz",
+                "access.log.1", "access.log",
+            ])
         #expect(RotationName(fileName: "error.log").base == "error.log")
         let kubelet = ["0.log", "0.log.20250301-120000.gz", "0.log.20250228-093000"].map(RotationName.init(fileName:))
         #expect(Set(kubelet.map(\.base)) == ["0.log"])
@@ -28,13 +34,17 @@ import Testing
         let container = root + "/containers/" + id
         try FileManager.default.createDirectory(atPath: container, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: root + "/nginx", withIntermediateDirectories: true)
-        for file in ["nginx/access.log", "nginx/access.log.1", "nginx/access.log.2.gz", "nginx/error.log",
-                     "containers/\(id)/\(id)-json.log", "containers/\(id)/\(id)-json.log.1.gz",
-                     "containers/\(id)/hostconfig.json", ".hidden.log"] {
+        for file in [
+            "nginx/access.log", "nginx/access.log.1", "nginx/access.log.2.gz", "nginx/error.log",
+            "containers/\(id)/\(id)-json.log", "containers/\(id)/\(id)-json.log.1.gz",
+            "containers/\(id)/hostconfig.json", ".hidden.log",
+        ] {
             #expect(FileManager.default.createFile(atPath: root + "/" + file, contents: Data("x\n".utf8)))
         }
-        #expect(FileManager.default.createFile(atPath: container + "/config.v2.json",
-                                       contents: Data(#"{"ID":"x","Name":"/athena_eye_db"}"#.utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: container + "/config.v2.json",
+                contents: Data(#"{"ID":"x","Name":"/athena_eye_db"}"#.utf8)))
         let (groups, problems) = InputDiscovery.discover([root, root + "/missing.log"])
         #expect(problems.map(\.path) == [root + "/missing.log"])
         #expect(groups.count == 3)
@@ -42,14 +52,19 @@ import Testing
         #expect(docker.source == "athena_eye_db")
         #expect(docker.files == [container + "/\(id)-json.log.1.gz", container + "/\(id)-json.log"])
         let access = try #require(groups.first { $0.source == root + "/nginx/access.log" })
-        #expect(access.files.map { String($0.dropFirst(root.count + 7)) } == ["access.log.2.gz", "access.log.1", "access.log"])
+        #expect(
+            access.files.map { String($0.dropFirst(root.count + 7)) } == [
+                "access.log.2.gz", "access.log.1", "access.log",
+            ])
         #expect(groups.contains { $0.source == root + "/nginx/error.log" })
     }
 
     @Test func explicitFilesFormOneSetAndStdinIsKept() throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        for file in ["a.log", "a.log.1"] { #expect(FileManager.default.createFile(atPath: root + "/" + file, contents: Data())) }
+        for file in ["a.log", "a.log.1"] {
+            #expect(FileManager.default.createFile(atPath: root + "/" + file, contents: Data()))
+        }
         let (groups, problems) = InputDiscovery.discover([root + "/a.log", "-", root + "/a.log.1", root + "/a.log"])
         #expect(problems.isEmpty)
         #expect(groups.map(\.files) == [["-"], [root + "/a.log.1", root + "/a.log"]])

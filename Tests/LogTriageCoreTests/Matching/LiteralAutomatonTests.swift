@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct LiteralAutomatonTests {
@@ -21,7 +22,9 @@ import Testing
             (0..<text.count).map { end in
                 var found: [Int] = []
                 automaton.scan(UnsafeRawBufferPointer(rebasing: raw[...end])) { found.append($0) }
-                automaton.scan(UnsafeRawBufferPointer(rebasing: raw[..<end])) { found.remove(at: found.firstIndex(of: $0)!) }
+                automaton.scan(UnsafeRawBufferPointer(rebasing: raw[..<end])) {
+                    found.remove(at: found.firstIndex(of: $0)!)
+                }
                 return found.sorted()
             }
         }
@@ -38,9 +41,12 @@ import Testing
     }
 
     @Test func caseInsensitiveLiteralsMatchAnyCaseOnlyWhereAsked() {
-        let literals = [LiteralAutomaton.Literal("Out of memory", ignoreCase: true), LiteralAutomaton.Literal("OOMKilled")]
+        let literals = [
+            LiteralAutomaton.Literal("Out of memory", ignoreCase: true), LiteralAutomaton.Literal("OOMKilled"),
+        ]
         let automaton = LiteralAutomaton(literals)
-        for (text, expected) in [("OUT OF MEMORY", [0]), ("out of Memory", [0]), ("oomkilled", []), ("OOMKilled", [1])] {
+        for (text, expected) in [("OUT OF MEMORY", [0]), ("out of Memory", [0]), ("oomkilled", []), ("OOMKilled", [1])]
+        {
             var found: [Int] = []
             Array(text.utf8).withUnsafeBytes { automaton.scan($0) { found.append($0) } }
             #expect(found == expected, "\(text)")
@@ -53,12 +59,17 @@ import Testing
         for _ in 0..<60 {
             let literals = (0..<Int.random(in: 1...12, using: &generator)).map { _ in
                 LiteralAutomaton.Literal(
-                    String(decoding: (0..<Int.random(in: 1...5, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self),
+                    String(
+                        decoding: (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                            alphabet.randomElement(using: &generator)!
+                        }, as: UTF8.self),
                     ignoreCase: Bool.random(using: &generator))
             }
             let automaton = LiteralAutomaton(literals)
             let text = (0..<80).map { _ in alphabet.randomElement(using: &generator)! }
-            #expect(Self.scan(automaton, text) == Self.naive(literals, text), "\(literals) in \(String(decoding: text, as: UTF8.self))")
+            #expect(
+                Self.scan(automaton, text) == Self.naive(literals, text),
+                "\(literals) in \(String(decoding: text, as: UTF8.self))")
         }
     }
 

@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct ScanPipelineTests {
     static let catalog = Catalog(incidents: [
-        ClassifierTests.incident("refused", rules: [
-            ClassifierTests.rule("nginx", ["Connection refused"], regex: "upstream: \"(?<upstream>[^\"]+)\""),
-        ]),
+        ClassifierTests.incident(
+            "refused",
+            rules: [
+                ClassifierTests.rule("nginx", ["Connection refused"], regex: "upstream: \"(?<upstream>[^\"]+)\"")
+            ])
     ])
 
     static func dockerLine(_ log: String, time: String) -> String {
@@ -23,11 +26,14 @@ import Testing
         let folder = root + "/containers/" + id
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try #"{"Name":"/frontend"}"#.write(toFile: folder + "/config.v2.json", atomically: true, encoding: .utf8)
-        let message = "connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://backend:8000/\""
+        let message =
+            "connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://backend:8000/\""
         let padding = String(repeating: "x", count: 20_000)
-        let older = Self.dockerLine("first line\n", time: "2025-03-01T10:00:00.000000001Z")
+        let older =
+            Self.dockerLine("first line\n", time: "2025-03-01T10:00:00.000000001Z")
             + Self.dockerLine(padding + message.prefix(30), time: "2025-03-01T10:00:01Z")
-        let newer = Self.dockerLine(message.dropFirst(30) + "\n", time: "2025-03-01T10:00:01.5Z")
+        let newer =
+            Self.dockerLine(message.dropFirst(30) + "\n", time: "2025-03-01T10:00:01.5Z")
             + Self.dockerLine(message + "\n", time: "2025-03-01T11:00:00Z")
         try Data(GzipTestData.member(older, extra: Array("docker".utf8)))
             .write(to: URL(fileURLWithPath: folder + "/\(id)-json.log.1.gz"))
@@ -52,15 +58,20 @@ import Testing
     @Test func oneBadFileDoesNotStopTheOthers() throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let line = "2025/03/01 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://b:1/\"\n"
+        let line =
+            "2025/03/01 10:00:00 [error] 1#1: *1 connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://b:1/\"\n"
         try line.write(toFile: root + "/a.log", atomically: true, encoding: .utf8)
         // Varied lines, so that half of the compressed bytes hold many whole lines.
-        let lines = (1...400).map { "2025/03/01 10:00:00 [error] 1#1: *\($0 * 7919 % 10007) connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://b:\($0)/\"\n" }
+        let lines = (1...400).map {
+            "2025/03/01 10:00:00 [error] 1#1: *\($0 * 7919 % 10007) connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://b:\($0)/\"\n"
+        }
         var corrupt = GzipTestData.member(lines.joined())
         corrupt.removeLast(corrupt.count / 2)
         try Data(corrupt).write(to: URL(fileURLWithPath: root + "/b.log"))
         try Data([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]).write(to: URL(fileURLWithPath: root + "/c.bin"))
-        let result = ScanPipeline(configuration: ScanConfiguration(paths: [root, root + "/missing"], catalog: Self.catalog)).run()
+        let result = ScanPipeline(
+            configuration: ScanConfiguration(paths: [root, root + "/missing"], catalog: Self.catalog)
+        ).run()
         #expect(result.errors.map(\.source).sorted() == [root + "/b.log", root + "/missing"])
         #expect(result.errors.contains { $0.message.contains("truncated") })
         #expect(result.skipped.map(\.source) == [root + "/c.bin"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LogTriageCore
 
 @Suite struct ReportTests {
@@ -18,16 +19,20 @@ import Testing
             id: "demo", title: "Demo \"quoted\"", severity: .critical, summary: "Cause.", leadsTo: [], evidence: [],
             valueLabels: [.init(name: "path", label: "Path")], remediation: "1. Fix.\n2. Verify.",
             examples: .init(match: [], noMatch: []), origin: "x")
-        let evidence = Evidence(source: "web", file: "a.log", line: 7, offset: 99, time: 1_740_830_400_000_000,
-                                text: "tab\there \u{1b}[31m\u{7} newline\nend", rule: "r")
+        let evidence = Evidence(
+            source: "web", file: "a.log", line: 7, offset: 99, time: 1_740_830_400_000_000,
+            text: "tab\there \u{1b}[31m\u{7} newline\nend", rule: "r")
         var stats = ScanStats()
         stats.files = 2
         stats.records = 10
         return ScanResult(
-            incidents: [IncidentReport(incident: incident, count: 3, firstSeen: nil, lastSeen: 1_740_830_400_000_000,
-                                       sources: ["web"], evidence: [evidence],
-                                       values: [.init(name: "path", label: "Path", values: ["/app/logs/x.log"])],
-                                       leadsTo: [], causedBy: [])],
+            incidents: [
+                IncidentReport(
+                    incident: incident, count: 3, firstSeen: nil, lastSeen: 1_740_830_400_000_000,
+                    sources: ["web"], evidence: [evidence],
+                    values: [.init(name: "path", label: "Path", values: ["/app/logs/x.log"])],
+                    leadsTo: [], causedBy: [])
+            ],
             stats: stats, errors: [ScanError(source: "b.log.gz", message: "truncated")], skipped: [])
     }
 
