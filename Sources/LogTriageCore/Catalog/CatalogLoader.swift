@@ -46,7 +46,7 @@ public enum CatalogLoader {
         var incidents: [Incident] = []
         var ids: [String: String] = [:]
         for name in files {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let path = InputDiscovery.join(directory, name)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CatalogError(file: path, line: 0, column: 0, reason: "cannot read the file")
             }
@@ -118,14 +118,14 @@ public enum CatalogLoader {
 
         var labels: [Incident.ValueLabel] = []
         if let valuesNode = map["values"] {
-            let values = try reader.mapping(valuesNode, what: "'values'", allowed: nil)
+            // Checked as a mapping first; read in order so that labels show in the order written.
+            _ = try reader.mapping(valuesNode, what: "'values'", allowed: nil)
             for (key, value) in reader.orderedPairs(valuesNode) {
                 guard let label = value.string, !label.isEmpty else {
                     throw reader.error(value, "the label of value '\(key)' must be text")
                 }
                 labels.append(.init(name: key, label: label))
             }
-            _ = values
         }
         let groupNames = Set(rules.flatMap { rule in rule.regex.map(namedGroups) ?? [] })
         for label in labels where !groupNames.contains(label.name) {

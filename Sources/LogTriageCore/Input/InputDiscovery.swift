@@ -66,7 +66,7 @@ public enum InputDiscovery {
         }
         let isContainerFolder = entries.contains("config.v2.json")
         for name in entries where !name.hasPrefix(".") {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let path = join(directory, name)
             if isContainerFolder {
                 // Only the json-file logs; config, hosts and mounts are not logs.
                 if name.contains("-json.log") { files.append(path) }
@@ -100,7 +100,7 @@ public enum InputDiscovery {
         var containerNames: [String: String?] = [:]
         return order.map { key in
             let sorted = members[key]!.sorted { $0.age < $1.age }.map(\.path)
-            let livePath = key.directory.isEmpty ? key.base : key.directory + "/" + key.base
+            let livePath = join(key.directory, key.base)
             if let id = dockerContainerID(base: key.base) {
                 let name = containerNames[key.directory] ?? containerName(in: key.directory)
                 containerNames[key.directory] = name
@@ -131,12 +131,18 @@ public enum InputDiscovery {
 
     /// The container's name from `config.v2.json` beside its log (`"Name":"/athena_eye_db"`), without the slash.
     static func containerName(in directory: String) -> String? {
-        let path = (directory.isEmpty ? "." : directory) + "/config.v2.json"
+        let path = join(directory.isEmpty ? "." : directory, "config.v2.json")
         guard let data = FileManager.default.contents(atPath: path),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let name = object["Name"] as? String, !name.isEmpty
         else { return nil }
         return name.hasPrefix("/") ? String(name.dropFirst()) : name
+    }
+
+    /// `directory/name`, without doubling a slash; just `name` for the current directory.
+    static func join(_ directory: String, _ name: String) -> String {
+        if directory.isEmpty { return name }
+        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
     static func split(_ path: String) -> (directory: String, name: String) {

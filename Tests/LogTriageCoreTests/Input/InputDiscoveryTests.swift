@@ -70,3 +70,13 @@ import Testing
         #expect(groups.map(\.files) == [["-"], [root + "/a.log.1", root + "/a.log"]])
     }
 }
+
+extension InputDiscoveryTests {
+    @Test func pathsAreJoinedAndSplitWithoutDoubleSlashes() {
+        #expect(InputDiscovery.join("/", "x.log") == "/x.log")
+        #expect(InputDiscovery.join("/var/log/", "x.log") == "/var/log/x.log")
+        #expect(InputDiscovery.join("", "x.log") == "x.log")
+        #expect(InputDiscovery.split("/x.log") == ("/", "x.log"))
+        #expect(InputDiscovery.group(["/x.log.1", "/x.log"]).map(\.source) == ["/x.log"])
+    }
+}
