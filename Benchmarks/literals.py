@@ -204,6 +204,21 @@ def indent_of(line):
     return len(line) - len(line.lstrip(" "))
 
 
+def read_scalar(text, lines, n, where):
+    """Parses the scalar starting `text` on line index n; a quoted one may continue on the following lines.
+    Returns the value and the index of the line it ends on."""
+    if text[:1] not in ("'", '"'):
+        return parse_scalar(text, where), n
+    while True:
+        try:
+            return parse_scalar(text, where), n
+        except CatalogSyntaxError as error:
+            n += 1
+            if "not closed" not in str(error) or n >= len(lines):
+                raise
+            text += "\n" + lines[n]
+
+
 def literals_of_file(path):
     """Yields (line number, key, literal) for every literal of the keys in KEYS, in file order."""
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -236,20 +251,7 @@ def literals_of_file(path):
                 yield start + 1, key, item
             n += 1
         elif rest:
-            if rest[:1] in ("'", '"'):
-                # A quoted scalar may continue on the following lines.
-                text = rest
-                while True:
-                    try:
-                        value = parse_scalar(text, where)
-                        break
-                    except CatalogSyntaxError as error:
-                        n += 1
-                        if "not closed" not in str(error) or n >= len(lines):
-                            raise
-                        text += "\n" + lines[n]
-            else:
-                value = parse_scalar(rest, where)
+            value, n = read_scalar(rest, lines, n, where)
             yield start + 1, key, value
             n += 1
         else:
@@ -263,20 +265,8 @@ def literals_of_file(path):
                 item = ITEM_LINE.match(line)
                 if not item or len(item.group(1)) < key_column:
                     break
-                text = item.group(2) or ""
                 item_line = n + 1
-                if text[:1] in ("'", '"'):
-                    while True:
-                        try:
-                            value = parse_scalar(text, f"{path}:{item_line}")
-                            break
-                        except CatalogSyntaxError as error:
-                            n += 1
-                            if "not closed" not in str(error) or n >= len(lines):
-                                raise
-                            text += "\n" + lines[n]
-                else:
-                    value = parse_scalar(text, f"{path}:{item_line}")
+                value, n = read_scalar(item.group(2) or "", lines, n, f"{path}:{item_line}")
                 yield item_line, key, value
                 n += 1
 
