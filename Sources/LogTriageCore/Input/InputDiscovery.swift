@@ -49,7 +49,6 @@ public enum InputDiscovery {
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .regular
-        case S_IFLNK: return .other
         default: return .other
         }
     }

@@ -40,8 +40,6 @@ public final class LiteralAutomaton {
     private let outputStart: [Int32]
     private let outputs: [Int32]
 
-    public var stateCount: Int { transitions.count / classCount }
-
     public init(_ literals: [Literal]) {
         precondition(literals.allSatisfy { !$0.bytes.isEmpty }, "empty literal")
         self.literals = literals
