@@ -53,6 +53,12 @@ struct Scan: ParsableCommand {
     @Flag(help: "Do not show progress on stderr.")
     var noProgress = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Rotated sets scanned at the same time (default: one per processor core); the report is the same whatever the number.",
+            valueName: "n"))
+    var jobs: Int?
+
     @OptionGroup var catalogOptions: CatalogOptions
 
     enum OutputStyle: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -66,6 +72,9 @@ struct Scan: ParsableCommand {
         }
         if evidence < 1 || evidence > 100 {
             throw ValidationError("--evidence must be between 1 and 100.")
+        }
+        if let jobs, jobs < 1 || jobs > 256 {
+            throw ValidationError("--jobs must be between 1 and 256.")
         }
         if paths.isEmpty && isatty(0) != 0 {
             throw ValidationError("Name at least one file or directory to scan, or - to read standard input.")
@@ -91,7 +100,8 @@ struct Scan: ParsableCommand {
         }
         let configuration = ScanConfiguration(
             paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format), catalog: catalog,
-            since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset)
+            since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset,
+            jobs: jobs ?? ScanConfiguration.defaultJobs)
         let showProgress = !noProgress && output == .text && isatty(2) != 0
         let progress = ProgressLine(enabled: showProgress)
         let pipeline = ScanPipeline(configuration: configuration)

@@ -26,7 +26,7 @@ enum TestSupport {
 
     /// The same with a matcher built once (building one is the costly part).
     static func classify(_ messages: [String], matcher: CatalogMatcher) -> [IncidentReport] {
-        let classifier = Classifier(matcher: matcher)
+        let classifier = Classifier(rules: matcher.program.table)
         let source = classifier.source(named: "test")
         var hits: [CatalogMatcher.Hit] = []
         var context: [Int] = []

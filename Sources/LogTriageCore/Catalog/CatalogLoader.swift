@@ -127,7 +127,7 @@ public enum CatalogLoader {
                 labels.append(.init(name: key, label: label))
             }
         }
-        let groupNames = Set(rules.flatMap { rule in rule.regex.map(namedGroups) ?? [] })
+        let groupNames = Set(rules.flatMap(\.groupNames))
         for label in labels where !groupNames.contains(label.name) {
             throw reader.error(map["values"]!, "value '\(label.name)' is not a named group of any rule's regex")
         }
@@ -211,21 +211,6 @@ public enum CatalogLoader {
             !text.contains("--")
         else { return false }
         return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-    }
-
-    /// The names of `(?<name>…)` groups in a regex.
-    static func namedGroups(_ pattern: String) -> [String] {
-        var names: [String] = []
-        var rest = Substring(pattern)
-        while let range = rest.range(of: "(?<") {
-            let after = rest[range.upperBound...]
-            // `(?<=` and `(?<!` are lookbehinds, not names.
-            if let first = after.first, first != "=", first != "!", let close = after.firstIndex(of: ">") {
-                names.append(String(after[..<close]))
-            }
-            rest = after
-        }
-        return names
     }
 
     static func yamlError(_ error: YamlError, file: String) -> CatalogError {

@@ -1,5 +1,5 @@
 /// How bad an incident is; the summary lists the most severe first.
-public enum Severity: String, CaseIterable, Comparable, Sendable {
+public enum Severity: String, CaseIterable, Sendable {
     case critical, error, warning
 
     /// Lower ranks are more severe.
@@ -10,8 +10,6 @@ public enum Severity: String, CaseIterable, Comparable, Sendable {
         case .warning: 2
         }
     }
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank > rhs.rank }
 }
 
 /// The catalog stage of the pipeline: one known incident, as written in a `patterns/<id>.yaml` file.
@@ -60,10 +58,37 @@ public struct EvidenceRule: Equatable, Sendable {
     public var any: [String]
     public var ignoreCase: Bool
     /// Verification the candidate must pass; named groups become values.
-    public var regex: String?
+    public let regex: String?
     /// Literals that reject a candidate.
     public var not: [String]
     public var context: Context?
+    /// The names of the regex's `(?<name>…)` groups, in the order written: the values the rule extracts.
+    public let groupNames: [String]
+
+    public init(name: String, any: [String], ignoreCase: Bool, regex: String?, not: [String], context: Context?) {
+        self.name = name
+        self.any = any
+        self.ignoreCase = ignoreCase
+        self.regex = regex
+        self.not = not
+        self.context = context
+        self.groupNames = regex.map(Self.namedGroups) ?? []
+    }
+
+    /// The names of `(?<name>…)` groups in a regex. O(pattern length).
+    static func namedGroups(_ pattern: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(pattern)
+        while let range = rest.range(of: "(?<") {
+            let after = rest[range.upperBound...]
+            // `(?<=` and `(?<!` are lookbehinds, not names.
+            if let first = after.first, first != "=", first != "!", let close = after.firstIndex(of: ">") {
+                names.append(String(after[..<close]))
+            }
+            rest = after
+        }
+        return names
+    }
 
     /// Another record of the same source nearby must contain one of `any`.
     public struct Context: Equatable, Sendable {

@@ -4,19 +4,18 @@
 /// Rules with a `context` need another record of the same source nearby, before or after. Context literals seen
 /// are remembered per source by record index; a candidate whose context has not been seen yet waits until the
 /// window of `within` records has passed. A record counts once per incident whatever number of its rules match.
+/// A classifier sees one stretch of input (a scan job's rotated sets); what it counts is an `IncidentTally`, which
+/// merges with the tallies of other stretches in input order.
 ///
 /// Complexity: O(1) per record without hits (one source lookup); O(rules hit) otherwise.
 public final class Classifier {
-    public let matcher: CatalogMatcher
-    let maxEvidence: Int
-    let maxValues = 10
+    public let table: RuleTable
     /// Longest evidence text kept, in bytes of UTF-8.
     let maxEvidenceText = 4096
 
-    private var aggregates: [Aggregate]
+    private var counted: IncidentTally
+    private var sourceTable = SourceTable()
     private var sources: [SourceState] = []
-    private var sourceIndex: [String: Int] = [:]
-    private var sequence = 0
 
     /// What a classifier is told about each record besides its message.
     public struct Location {
@@ -35,17 +34,7 @@ public final class Classifier {
         }
     }
 
-    struct Aggregate {
-        var count = 0
-        var firstSeen: Int64?
-        var lastSeen: Int64?
-        var sources: [String] = []
-        var evidence: [(sequence: Int, item: Evidence)] = []
-        var values: [String: [String]] = [:]
-    }
-
     struct SourceState {
-        var name: String
         var records = 0
         /// Rule → index of the last record of this source holding one of its context literals.
         var lastContext: [Int: Int] = [:]
@@ -59,21 +48,25 @@ public final class Classifier {
         var incident: Int
         var evidence: Evidence
         var values: [(name: String, value: String)]
-        var sequence: Int
     }
 
-    public init(matcher: CatalogMatcher, maxEvidence: Int = 3) {
-        self.matcher = matcher
-        self.maxEvidence = max(1, maxEvidence)
-        self.aggregates = Array(repeating: Aggregate(), count: matcher.catalog.incidents.count)
+    public init(rules: RuleTable, maxEvidence: Int = 3) {
+        self.table = rules
+        self.counted = IncidentTally(incidents: rules.incidents, maxEvidence: maxEvidence)
     }
 
-    /// The number for a source name, made once per distinct name.
+    /// The number for a source name, made once per distinct name. O(name length).
     public func source(named name: String) -> Int {
-        if let index = sourceIndex[name] { return index }
-        sources.append(SourceState(name: name))
-        sourceIndex[name] = sources.count - 1
-        return sources.count - 1
+        let number = sourceTable.number(for: name)
+        if number == sources.count { sources.append(SourceState()) }
+        return number
+    }
+
+    /// The number for a source named by a record's own bytes (a journald unit, a compose service). O(length).
+    func source(namedBytes bytes: UnsafeRawBufferPointer) -> Int {
+        let number = sourceTable.number(forBytes: bytes)
+        if number == sources.count { sources.append(SourceState()) }
+        return number
     }
 
     /// Takes one record: its matcher hits and context literals, and where it was.
@@ -91,33 +84,32 @@ public final class Classifier {
         if !sources[s].pending.isEmpty { expirePending(source: s, index: index) }
         guard !hits.isEmpty else { return }
 
-        sequence += 1
         let evidence = Evidence(
-            source: sources[s].name, file: location.file, line: location.line, offset: location.offset,
+            source: sourceTable.names[s], file: location.file, line: location.line, offset: location.offset,
             time: location.time, text: evidenceText(message), rule: "")
-        var counted = Set<Int>()
+        var countedIncidents = Set<Int>()
         for hit in hits {
-            let rule = matcher.rules[hit.rule]
+            let rule = table.rules[hit.rule]
             var item = evidence
             item.rule = rule.definition.name
             if let context = rule.definition.context {
                 let seenAt = sources[s].lastContext[hit.rule]
                 if seenAt == nil || index - seenAt! >= context.within {
-                    if !counted.contains(rule.incident) {
+                    if !countedIncidents.contains(rule.incident) {
                         sources[s].pending.append(
                             Pending(
                                 index: index, rule: hit.rule, incident: rule.incident, evidence: item,
-                                values: hit.values, sequence: sequence))
+                                values: hit.values))
                     }
                     continue
                 }
             }
-            if counted.insert(rule.incident).inserted {
+            if countedIncidents.insert(rule.incident).inserted {
                 // A context rule of the same incident waiting on this very record is now redundant.
                 sources[s].pending.removeAll { $0.index == index && $0.incident == rule.incident }
-                add(item, incident: rule.incident, values: hit.values, sequence: sequence)
+                counted.add(item, incident: rule.incident, values: hit.values)
             } else {
-                mergeValues(hit.values, incident: rule.incident)
+                counted.mergeValues(hit.values, incident: rule.incident)
             }
         }
     }
@@ -126,15 +118,13 @@ public final class Classifier {
         var kept: [Pending] = []
         var confirmed = Set<[Int]>()
         for pending in sources[s].pending {
-            let within = matcher.rules[pending.rule].definition.context?.within ?? 0
+            let within = table.rules[pending.rule].definition.context?.within ?? 0
             if contextRules.contains(pending.rule) && index - pending.index < within {
                 // Count a record once per incident even if several of its rules were waiting.
                 if confirmed.insert([pending.index, pending.incident]).inserted {
-                    add(
-                        pending.evidence, incident: pending.incident, values: pending.values, sequence: pending.sequence
-                    )
+                    counted.add(pending.evidence, incident: pending.incident, values: pending.values)
                 } else {
-                    mergeValues(pending.values, incident: pending.incident)
+                    counted.mergeValues(pending.values, incident: pending.incident)
                 }
             } else {
                 kept.append(pending)
@@ -145,7 +135,7 @@ public final class Classifier {
 
     private func expirePending(source s: Int, index: Int) {
         sources[s].pending.removeAll { pending in
-            index - pending.index >= (matcher.rules[pending.rule].definition.context?.within ?? 0)
+            index - pending.index >= (table.rules[pending.rule].definition.context?.within ?? 0)
         }
     }
 
@@ -156,71 +146,10 @@ public final class Classifier {
         return text
     }
 
-    private func add(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)], sequence: Int) {
-        var aggregate = aggregates[incident]
-        aggregate.count += 1
-        if let time = evidence.time {
-            aggregate.firstSeen = min(aggregate.firstSeen ?? time, time)
-            aggregate.lastSeen = max(aggregate.lastSeen ?? time, time)
-        }
-        if !aggregate.sources.contains(evidence.source) { aggregate.sources.append(evidence.source) }
-        if aggregate.evidence.count < maxEvidence {
-            aggregate.evidence.append((sequence, evidence))
-        } else if !aggregate.evidence.contains(where: { $0.item.rule == evidence.rule }) {
-            // Prefer showing each kind of evidence once: replace the newest example of a rule shown twice.
-            var counts: [String: Int] = [:]
-            for entry in aggregate.evidence { counts[entry.item.rule, default: 0] += 1 }
-            if let victim = aggregate.evidence.lastIndex(where: { counts[$0.item.rule]! > 1 }) {
-                aggregate.evidence[victim] = (sequence, evidence)
-                aggregate.evidence.sort { $0.sequence < $1.sequence }
-            }
-        }
-        aggregates[incident] = aggregate
-        mergeValues(values, incident: incident)
-    }
+    /// What was counted. Pending context candidates whose window never saw the context are left out: they are
+    /// not evidence. O(incidents).
+    public func tally() -> IncidentTally { counted }
 
-    private func mergeValues(_ values: [(name: String, value: String)], incident: Int) {
-        for (name, value) in values {
-            var list = aggregates[incident].values[name, default: []]
-            if list.count < maxValues && !list.contains(value) {
-                list.append(value)
-                aggregates[incident].values[name] = list
-            }
-        }
-    }
-
-    /// The incidents found, most severe first, then by count; with root-cause links between them.
-    /// Pending context candidates whose window never saw the context are dropped: they are not evidence.
-    public func finish() -> [IncidentReport] {
-        let incidents = matcher.catalog.incidents
-        var reports: [IncidentReport] = []
-        for (index, aggregate) in aggregates.enumerated() where aggregate.count > 0 {
-            let incident = incidents[index]
-            var names = incident.valueLabels.map(\.name)
-            for name in aggregate.values.keys.sorted() where !names.contains(name) { names.append(name) }
-            let values = names.compactMap { name -> IncidentReport.Value? in
-                guard let list = aggregate.values[name], !list.isEmpty else { return nil }
-                return .init(name: name, label: incident.label(for: name), values: list)
-            }
-            reports.append(
-                IncidentReport(
-                    incident: incident, count: aggregate.count, firstSeen: aggregate.firstSeen,
-                    lastSeen: aggregate.lastSeen, sources: aggregate.sources, evidence: aggregate.evidence.map(\.item),
-                    values: values, leadsTo: [], causedBy: []))
-        }
-        let found = Dictionary(uniqueKeysWithValues: reports.enumerated().map { ($1.incident.id, $0) })
-        for cause in reports.indices {
-            for effectID in reports[cause].incident.leadsTo {
-                guard let effect = found[effectID], effect != cause else { continue }
-                // A cause cannot start after everything it is said to explain has ended.
-                if let start = reports[cause].firstSeen, let end = reports[effect].lastSeen, start > end { continue }
-                reports[cause].leadsTo.append(effectID)
-                reports[effect].causedBy.append(reports[cause].incident.id)
-            }
-        }
-        return reports.sorted {
-            ($0.incident.severity.rank, $0.isRootCause ? 0 : 1, -$0.count, $0.incident.id)
-                < ($1.incident.severity.rank, $1.isRootCause ? 0 : 1, -$1.count, $1.incident.id)
-        }
-    }
+    /// The incidents found, as `IncidentTally.reports()` orders them.
+    public func finish() -> [IncidentReport] { counted.reports() }
 }

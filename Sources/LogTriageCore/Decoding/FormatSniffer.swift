@@ -42,6 +42,18 @@ public enum FormatSniffer {
         return best?.format ?? .plain
     }
 
+    /// How far into a file its first bytes are checked for binary content.
+    static let binaryCheckBytes = 8192
+
+    /// The offset of the NUL byte that shows a file to be binary (wtmp, an executable), or `nil` for text.
+    ///
+    /// Only files no log format recognises are checked: recognised formats may carry NULs legitimately (journald
+    /// binary fields, the raw bytes of a TLS handshake in nginx's error log). O(`binaryCheckBytes`).
+    public static func binaryOffset(_ head: UnsafeRawBufferPointer, detected: LogFormat) -> Int? {
+        guard detected == .plain else { return nil }
+        return UnsafeRawBufferPointer(rebasing: head.prefix(binaryCheckBytes)).firstIndex(of: 0)
+    }
+
     /// Whether one line has `format`'s shape.
     static func matches(_ line: UnsafeRawBufferPointer, _ format: LogFormat) -> Bool {
         switch format {

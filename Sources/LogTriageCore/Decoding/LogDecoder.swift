@@ -1,3 +1,5 @@
+import Foundation
+
 /// The decoding stage of the pipeline: input bytes → `LogRecord`s.
 ///
 /// Input hands a decoder the decompressed bytes of one file after another (the members of one rotated set, oldest
@@ -5,6 +7,8 @@
 /// any byte: it never rescans what it has seen, it keeps an incomplete record until more bytes come, and it reports
 /// the offset just past the last complete record, which is where a restart would resume.
 public protocol LogDecoder {
+    /// A decoder at the start of its input.
+    init(context: DecoderContext)
     /// Decodes the next bytes of the current file. Complete records go to `sink`; an incomplete tail is kept.
     mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S)
     /// The current file has ended. A final line without its newline is complete now; state that legitimately spans
@@ -47,5 +51,13 @@ public struct DecoderContext: Sendable {
         self.defaultYear = defaultYear
         self.utcOffsetSeconds = utcOffsetSeconds
         self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// The context of a file last modified at `modified` (`nil` for a stream: the current year is assumed).
+    public init(modified: Date?, utcOffsetSeconds: Int) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: utcOffsetSeconds) ?? .current
+        self.init(
+            defaultYear: calendar.component(.year, from: modified ?? Date()), utcOffsetSeconds: utcOffsetSeconds)
     }
 }

@@ -11,63 +11,43 @@
 public final class CatalogMatcher {
     /// A rule the record satisfies (before context), with the values its regex extracted.
     public struct Hit {
-        /// Index into `rules`.
+        /// Index into the rule table's `rules`.
         public var rule: Int
         public var values: [(name: String, value: String)]
     }
 
-    /// One evidence rule, flattened out of its incident.
-    public struct Rule {
-        public var incident: Int
-        public var definition: EvidenceRule
-        let regex: Regex<AnyRegexOutput>?
-        let groupNames: [String]
-    }
-
     enum Role { case trigger, reject, context }
 
-    public let catalog: Catalog
-    public let rules: [Rule]
-    let automaton: LiteralAutomaton
-    /// For each automaton literal, the rules it plays a role in.
-    private let roles: [[(rule: Int, role: Role)]]
+    /// What every matcher of one catalog shares, built once per scan: the rule table, the automaton of all the
+    /// catalog's literals, and the roles each literal plays. Matchers running on several threads use one program.
+    public final class Program: @unchecked Sendable {
+        // Sendable because every stored property is immutable after `init` and the automaton's `scan` only
+        // reads its tables.
+        public let table: RuleTable
+        let automaton: LiteralAutomaton
+        /// For each automaton literal, the rules it plays a role in.
+        let roles: [[(rule: Int, role: Role)]]
 
-    // Per-record scratch, reused so that matching allocates nothing for records without candidates.
-    private var triggered: [Bool]
-    private var rejected: [Bool]
-    private var contextSeen: [Bool]
-    private var touched: [Int] = []
-
-    public init(catalog: Catalog) {
-        self.catalog = catalog
-        var rules: [Rule] = []
-        var literalIndex: [LiteralAutomaton.Literal: Int] = [:]
-        var literals: [LiteralAutomaton.Literal] = []
-        var roles: [[(rule: Int, role: Role)]] = []
-        func add(_ text: String, ignoreCase: Bool, rule: Int, role: Role) {
-            let literal = LiteralAutomaton.Literal(text, ignoreCase: ignoreCase)
-            let index: Int
-            if let existing = literalIndex[literal] {
-                index = existing
-            } else {
-                index = literals.count
-                literalIndex[literal] = index
-                literals.append(literal)
-                roles.append([])
+        /// Builds the automaton. O(total literal length) plus the automaton's construction.
+        public init(_ table: RuleTable) {
+            var literalIndex: [LiteralAutomaton.Literal: Int] = [:]
+            var literals: [LiteralAutomaton.Literal] = []
+            var roles: [[(rule: Int, role: Role)]] = []
+            func add(_ text: String, ignoreCase: Bool, rule: Int, role: Role) {
+                let literal = LiteralAutomaton.Literal(text, ignoreCase: ignoreCase)
+                let index: Int
+                if let existing = literalIndex[literal] {
+                    index = existing
+                } else {
+                    index = literals.count
+                    literalIndex[literal] = index
+                    literals.append(literal)
+                    roles.append([])
+                }
+                roles[index].append((rule, role))
             }
-            roles[index].append((rule, role))
-        }
-        for (incidentIndex, incident) in catalog.incidents.enumerated() {
-            for definition in incident.evidence {
-                let ruleIndex = rules.count
-                // Patterns were checked when the catalog was loaded, so the regex compiles.
-                // Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
-                // (which would, for one, make `\r\n` a single character), and it is faster.
-                let regex = definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
-                rules.append(
-                    Rule(
-                        incident: incidentIndex, definition: definition, regex: regex,
-                        groupNames: definition.regex.map(CatalogLoader.namedGroups) ?? []))
+            for (ruleIndex, rule) in table.rules.enumerated() {
+                let definition = rule.definition
                 for text in definition.any {
                     add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .trigger)
                 }
@@ -78,10 +58,39 @@ public final class CatalogMatcher {
                     add(text, ignoreCase: definition.ignoreCase, rule: ruleIndex, role: .context)
                 }
             }
+            self.table = table
+            self.roles = roles
+            self.automaton = LiteralAutomaton(literals)
         }
-        self.rules = rules
-        self.roles = roles
-        self.automaton = LiteralAutomaton(literals)
+    }
+
+    public let program: Program
+    public var rules: [RuleTable.Rule] { program.table.rules }
+    /// Each rule's verification regex, compiled for this matcher alone (a compiled `Regex` keeps lazily built
+    /// state, so matchers on different threads do not share one).
+    private let regexes: [Regex<AnyRegexOutput>?]
+
+    // Per-record scratch, reused so that matching allocates nothing for records without candidates.
+    private var triggered: [Bool]
+    private var rejected: [Bool]
+    private var contextSeen: [Bool]
+    private var touched: [Int] = []
+
+    /// A matcher with a program of its own.
+    public convenience init(catalog: Catalog) {
+        self.init(program: Program(RuleTable(catalog)))
+    }
+
+    /// A matcher sharing `program`; O(rules) to compile the regexes.
+    public init(program: Program) {
+        self.program = program
+        let rules = program.table.rules
+        // Patterns were checked when the catalog was loaded, so the regex compiles.
+        // Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
+        // (which would, for one, make `\r\n` a single character), and it is faster.
+        self.regexes = rules.map { rule in
+            rule.definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
+        }
         self.triggered = Array(repeating: false, count: rules.count)
         self.rejected = Array(repeating: false, count: rules.count)
         self.contextSeen = Array(repeating: false, count: rules.count)
@@ -93,7 +102,8 @@ public final class CatalogMatcher {
     public func match(_ message: UnsafeRawBufferPointer, hits: inout [Hit], contextRules: inout [Int]) {
         hits.removeAll(keepingCapacity: true)
         contextRules.removeAll(keepingCapacity: true)
-        automaton.scan(message) { literal in
+        let roles = program.roles
+        program.automaton.scan(message) { literal in
             for (rule, role) in roles[literal] {
                 if !triggered[rule] && !rejected[rule] && !contextSeen[rule] { touched.append(rule) }
                 switch role {
@@ -109,12 +119,12 @@ public final class CatalogMatcher {
         for rule in touched {
             if contextSeen[rule] { contextRules.append(rule) }
             if triggered[rule] && !rejected[rule] {
-                if let regex = rules[rule].regex {
+                if let regex = regexes[rule] {
                     let string = text ?? String(decoding: message, as: UTF8.self)
                     text = string
                     if let found = try? regex.firstMatch(in: string) {
                         var values: [(name: String, value: String)] = []
-                        for name in rules[rule].groupNames {
+                        for name in program.table.rules[rule].definition.groupNames {
                             if let value = found.output[name]?.substring, !value.isEmpty {
                                 values.append((name, String(value)))
                             }

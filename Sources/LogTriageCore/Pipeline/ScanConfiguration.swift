@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a scan needs, resolved from the command line: the pipeline's single input.
 public struct ScanConfiguration: Sendable {
     /// Files, directories, or `-` for standard input.
@@ -13,14 +15,24 @@ public struct ScanConfiguration: Sendable {
     public var maxEvidence: Int
     /// Assumed zone for timestamps that carry none, in seconds east of UTC.
     public var utcOffsetSeconds: Int
-    /// Bytes read per chunk.
+    /// Bytes read per chunk: at least `ScanConfiguration.minimumChunkSize`, the head read to detect a file's
+    /// format; smaller values are taken as that minimum.
     public var chunkSize: Int
     /// Decode problems listed per file; the rest are counted.
     public var maxProblemsPerFile: Int
+    /// Rotated sets scanned at the same time, each on its own thread; the result is the same whatever the number.
+    public var jobs: Int
+
+    /// The smallest chunk: a file's format is detected from its first 64 KiB.
+    public static let minimumChunkSize = 64 << 10
+
+    /// The number of jobs when none is asked for: one per active processor core.
+    public static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
 
     public init(
         paths: [String], format: LogFormat? = nil, catalog: Catalog, since: Int64? = nil, until: Int64? = nil,
-        maxEvidence: Int = 3, utcOffsetSeconds: Int = 0, chunkSize: Int = 256 << 10, maxProblemsPerFile: Int = 10
+        maxEvidence: Int = 3, utcOffsetSeconds: Int = 0, chunkSize: Int = 256 << 10, maxProblemsPerFile: Int = 10,
+        jobs: Int = ScanConfiguration.defaultJobs
     ) {
         self.paths = paths
         self.format = format
@@ -31,44 +43,7 @@ public struct ScanConfiguration: Sendable {
         self.utcOffsetSeconds = utcOffsetSeconds
         self.chunkSize = chunkSize
         self.maxProblemsPerFile = maxProblemsPerFile
-    }
-}
-
-/// What a scan found and how much it read.
-public struct ScanResult: Sendable {
-    public var incidents: [IncidentReport]
-    public var stats: ScanStats
-    /// Input problems: unreadable files, corrupt gzip, malformed records. Any makes the exit status 2.
-    public var errors: [ScanError]
-    /// Files passed over on purpose (binary data, journald's own files), with the reason.
-    public var skipped: [ScanError]
-}
-
-public struct ScanStats: Equatable, Sendable {
-    /// Files read (a rotated set counts each member).
-    public var files = 0
-    /// Decompressed bytes decoded.
-    public var bytes: Int64 = 0
-    /// Bytes as stored on disk (compressed bytes for gzip).
-    public var storedBytes: Int64 = 0
-    /// Records decoded.
-    public var records = 0
-    /// Records left out by `--since` / `--until`.
-    public var recordsOutsideWindow = 0
-    public var seconds: Double = 0
-
-    public init() {}
-}
-
-/// A problem tied to one input, for the report's `errors` list and stderr.
-public struct ScanError: Equatable, Sendable {
-    /// The file (or `stdin`), with a line number where one applies: `access.log:12`.
-    public var source: String
-    public var message: String
-
-    public init(source: String, message: String) {
-        self.source = source
-        self.message = message
+        self.jobs = max(1, jobs)
     }
 }
 

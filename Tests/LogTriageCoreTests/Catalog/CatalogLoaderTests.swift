@@ -68,6 +68,6 @@ import Testing
     }
 
     @Test func namedGroupsAreFoundButLookbehindsAreNot() {
-        #expect(CatalogLoader.namedGroups("(?<a>x)(?<=y)(?<!z)(?<bc_d>w)") == ["a", "bc_d"])
+        #expect(EvidenceRule.namedGroups("(?<a>x)(?<=y)(?<!z)(?<bc_d>w)") == ["a", "bc_d"])
     }
 }

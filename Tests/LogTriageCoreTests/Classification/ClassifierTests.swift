@@ -71,7 +71,7 @@ import Testing
 
     @Test func evidenceIsCappedAndPrefersDistinctRules() {
         let matcher = CatalogMatcher(catalog: Self.catalog)
-        let classifier = Classifier(matcher: matcher, maxEvidence: 2)
+        let classifier = Classifier(rules: matcher.program.table, maxEvidence: 2)
         let source = classifier.source(named: "s")
         var hits: [CatalogMatcher.Hit] = []
         var context: [Int] = []

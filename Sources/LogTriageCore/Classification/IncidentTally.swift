@@ -1,0 +1,141 @@
+/// What classification has counted per incident: counts, first and last seen, sources, evidence and values.
+///
+/// A tally can be merged with the tally of later input (`merge(_:)`), with exactly the result of counting both
+/// inputs one after the other: that is how files scanned in parallel give the same report as one sequential scan.
+/// To make that exact while staying bounded, each incident keeps not only its shown evidence but the events that
+/// could still become shown evidence after a merge: the first `maxEvidence` and the first of each rule. Any later
+/// event of a rule already seen can never be shown (see `selectEvidence`), so dropping it changes nothing.
+public struct IncidentTally: Sendable {
+    struct Entry: Sendable {
+        var count = 0
+        var firstSeen: Int64?
+        var lastSeen: Int64?
+        var sources: [String] = []
+        /// Candidates for display in input order: the first `maxEvidence` events and the first of each rule.
+        var events: [Evidence] = []
+        var rulesSeen: Set<String> = []
+        var values: [String: [String]] = [:]
+    }
+
+    public let incidents: [Incident]
+    public let maxEvidence: Int
+    /// Distinct values kept per value name.
+    static let maxValues = 10
+    private(set) var entries: [Entry]
+
+    public init(incidents: [Incident], maxEvidence: Int) {
+        self.incidents = incidents
+        self.maxEvidence = max(1, maxEvidence)
+        self.entries = Array(repeating: Entry(), count: incidents.count)
+    }
+
+    /// Counts one record as evidence for `incident`. O(sources + values) of that incident.
+    mutating func add(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)]) {
+        entries[incident].addEvent(evidence, index: entries[incident].count, maxEvidence: maxEvidence)
+        entries[incident].count += 1
+        if let time = evidence.time {
+            entries[incident].firstSeen = min(entries[incident].firstSeen ?? time, time)
+            entries[incident].lastSeen = max(entries[incident].lastSeen ?? time, time)
+        }
+        if !entries[incident].sources.contains(evidence.source) { entries[incident].sources.append(evidence.source) }
+        mergeValues(values, incident: incident)
+    }
+
+    /// Adds values found in a record already counted for `incident`.
+    mutating func mergeValues(_ values: [(name: String, value: String)], incident: Int) {
+        for (name, value) in values { entries[incident].addValue(value, name: name) }
+    }
+
+    /// Appends the tally of input that came after this one's. O(size of `other`).
+    public mutating func merge(_ other: IncidentTally) {
+        precondition(other.entries.count == entries.count && other.maxEvidence == maxEvidence, "tallies differ")
+        for (incident, theirs) in other.entries.enumerated() where theirs.count > 0 {
+            var entry = entries[incident]
+            for (position, event) in theirs.events.enumerated() {
+                // The event's index in the other input: exact for its first `maxEvidence`, and at least
+                // `maxEvidence` for the rest, which is all `addEvent` needs to know.
+                entry.addEvent(event, index: entry.count + min(position, maxEvidence), maxEvidence: maxEvidence)
+            }
+            entry.count += theirs.count
+            if let first = theirs.firstSeen { entry.firstSeen = min(entry.firstSeen ?? first, first) }
+            if let last = theirs.lastSeen { entry.lastSeen = max(entry.lastSeen ?? last, last) }
+            for source in theirs.sources where !entry.sources.contains(source) { entry.sources.append(source) }
+            for (name, list) in theirs.values.sorted(by: { $0.key < $1.key }) {
+                for value in list { entry.addValue(value, name: name) }
+            }
+            entries[incident] = entry
+        }
+    }
+
+    /// The incidents found, most severe first, then root causes first, then by count; with root-cause links.
+    public func reports() -> [IncidentReport] {
+        var reports: [IncidentReport] = []
+        for (index, entry) in entries.enumerated() where entry.count > 0 {
+            let incident = incidents[index]
+            var names = incident.valueLabels.map(\.name)
+            for name in entry.values.keys.sorted() where !names.contains(name) { names.append(name) }
+            let values = names.compactMap { name -> IncidentReport.Value? in
+                guard let list = entry.values[name], !list.isEmpty else { return nil }
+                return .init(name: name, label: incident.label(for: name), values: list)
+            }
+            reports.append(
+                IncidentReport(
+                    incident: incident, count: entry.count, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen,
+                    sources: entry.sources, evidence: Self.selectEvidence(entry.events, maxEvidence: maxEvidence),
+                    values: values, leadsTo: [], causedBy: []))
+        }
+        let found = Dictionary(uniqueKeysWithValues: reports.enumerated().map { ($1.incident.id, $0) })
+        for cause in reports.indices {
+            for effectID in reports[cause].incident.leadsTo {
+                guard let effect = found[effectID], effect != cause else { continue }
+                // A cause cannot start after everything it is said to explain has ended.
+                if let start = reports[cause].firstSeen, let end = reports[effect].lastSeen, start > end { continue }
+                reports[cause].leadsTo.append(effectID)
+                reports[effect].causedBy.append(reports[cause].incident.id)
+            }
+        }
+        return reports.sorted {
+            ($0.incident.severity.rank, $0.isRootCause ? 0 : 1, -$0.count, $0.incident.id)
+                < ($1.incident.severity.rank, $1.isRootCause ? 0 : 1, -$1.count, $1.incident.id)
+        }
+    }
+
+    /// The evidence shown: the first `maxEvidence` records, except that a rule not shown yet replaces the newest
+    /// record of a rule shown more than once, so that each kind of evidence is shown once if it can be.
+    ///
+    /// Once a rule is shown it stays shown (only a rule shown twice gives up a record), so an event whose rule was
+    /// seen before, arriving when `maxEvidence` records are shown, is never taken: the events `Entry` drops.
+    /// O(events × maxEvidence).
+    static func selectEvidence(_ events: [Evidence], maxEvidence: Int) -> [Evidence] {
+        var shown: [(order: Int, item: Evidence)] = []
+        for (order, event) in events.enumerated() {
+            if shown.count < maxEvidence {
+                shown.append((order, event))
+            } else if !shown.contains(where: { $0.item.rule == event.rule }) {
+                var counts: [String: Int] = [:]
+                for entry in shown { counts[entry.item.rule, default: 0] += 1 }
+                if let victim = shown.lastIndex(where: { counts[$0.item.rule]! > 1 }) {
+                    shown[victim] = (order, event)
+                    shown.sort { $0.order < $1.order }
+                }
+            }
+        }
+        return shown.map(\.item)
+    }
+}
+
+extension IncidentTally.Entry {
+    /// Keeps `event` if it can still be shown: it is among the first `maxEvidence` (`index` is its position among
+    /// all of this incident's events) or the first of its rule.
+    mutating func addEvent(_ event: Evidence, index: Int, maxEvidence: Int) {
+        let firstOfRule = rulesSeen.insert(event.rule).inserted
+        if index < maxEvidence || firstOfRule { events.append(event) }
+    }
+
+    mutating func addValue(_ value: String, name: String) {
+        var list = values[name, default: []]
+        guard list.count < IncidentTally.maxValues && !list.contains(value) else { return }
+        list.append(value)
+        values[name] = list
+    }
+}

@@ -1,0 +1,46 @@
+/// What a scan found and how much it read.
+public struct ScanResult: Sendable {
+    public var incidents: [IncidentReport]
+    public var stats: ScanStats
+    /// Input problems: unreadable files, corrupt gzip, malformed records. Any makes the exit status 2.
+    public var errors: [ScanError]
+    /// Files passed over on purpose (binary data, journald's own files), with the reason.
+    public var skipped: [ScanError]
+}
+
+public struct ScanStats: Equatable, Sendable {
+    /// Files read (a rotated set counts each member).
+    public var files = 0
+    /// Decompressed bytes decoded.
+    public var bytes: Int64 = 0
+    /// Bytes as stored on disk (compressed bytes for gzip).
+    public var storedBytes: Int64 = 0
+    /// Records decoded.
+    public var records = 0
+    /// Records left out by `--since` / `--until`.
+    public var recordsOutsideWindow = 0
+    public var seconds: Double = 0
+
+    public init() {}
+
+    /// Adds the counts of another part of the input; `seconds` is left alone (parts overlap in time).
+    mutating func add(_ other: ScanStats) {
+        files += other.files
+        bytes += other.bytes
+        storedBytes += other.storedBytes
+        records += other.records
+        recordsOutsideWindow += other.recordsOutsideWindow
+    }
+}
+
+/// A problem tied to one input, for the report's `errors` list and stderr.
+public struct ScanError: Equatable, Sendable {
+    /// The file (or `stdin`), with a line number where one applies: `access.log:12`.
+    public var source: String
+    public var message: String
+
+    public init(source: String, message: String) {
+        self.source = source
+        self.message = message
+    }
+}

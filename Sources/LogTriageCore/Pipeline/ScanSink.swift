@@ -1,0 +1,74 @@
+/// Where decoders deliver records during a scan: the time window, then matching, then classification.
+///
+/// The sink belongs to one scan job; it holds the job's matcher and the classifier of the rotated set being read.
+struct ScanSink: RecordSink {
+    let matcher: CatalogMatcher
+    let maxEvidence: Int
+    private(set) var classifier: Classifier
+    private(set) var window: WindowFilter
+    private(set) var problems: ProblemLog
+    /// Records decoded, in the window or not.
+    private(set) var records = 0
+
+    /// The source of records that name none: the rotated set's.
+    private var setSource = 0
+    private var file = ""
+    /// The file before the current one in the set, for records that began there.
+    private var previousFile = ""
+    /// Records without a time of their own (a traceback's later lines) take the previous record's.
+    private var lastTime: Int64?
+    private var hits: [CatalogMatcher.Hit] = []
+    private var contextRules: [Int] = []
+
+    init(matcher: CatalogMatcher, configuration: ScanConfiguration) {
+        self.matcher = matcher
+        self.maxEvidence = configuration.maxEvidence
+        self.classifier = Classifier(rules: matcher.program.table, maxEvidence: configuration.maxEvidence)
+        self.window = WindowFilter(since: configuration.since, until: configuration.until)
+        self.problems = ProblemLog(limit: configuration.maxProblemsPerFile)
+    }
+
+    /// Starts a rotated set shown as `source`, with a fresh classifier and counts.
+    mutating func beginSet(source: String) {
+        classifier = Classifier(rules: matcher.program.table, maxEvidence: maxEvidence)
+        window = WindowFilter(since: window.since, until: window.until)
+        problems = ProblemLog(limit: problems.limit)
+        records = 0
+        setSource = classifier.source(named: source)
+        file = ""
+        previousFile = ""
+        lastTime = nil
+    }
+
+    mutating func beginFile(_ display: String) {
+        previousFile = file
+        file = display
+    }
+
+    mutating func endFile() {
+        problems.endFile(file)
+    }
+
+    mutating func inputProblem(_ error: InputError, file display: String) {
+        problems.inputProblem(error, file: display)
+    }
+
+    mutating func accept(_ record: LogRecord) {
+        records += 1
+        let time = record.time ?? lastTime
+        lastTime = time
+        guard window.admits(time) else { return }
+        matcher.match(record.message, hits: &hits, contextRules: &contextRules)
+        let source = record.source.isEmpty ? setSource : classifier.source(namedBytes: record.source)
+        classifier.observe(
+            record.message,
+            at: .init(
+                source: source, file: record.startsInPreviousFile ? previousFile : file, line: record.line,
+                offset: record.offset, time: time),
+            hits: hits, contextRules: contextRules)
+    }
+
+    mutating func problem(_ problem: DecodeProblem) {
+        problems.decodeProblem(problem, file: file)
+    }
+}

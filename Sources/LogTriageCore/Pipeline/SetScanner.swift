@@ -1,0 +1,99 @@
+/// One scan job's worker: reads rotated sets, each oldest file first through one decoder, into its sink.
+///
+/// A worker owns one read buffer, reused for every chunk of every file, and one matcher; memory stays bounded
+/// whatever the input size. A file that cannot be read, or whose compressed data breaks off, is reported and the
+/// set goes on with its next file.
+final class SetScanner {
+    /// What scanning one rotated set yields; merged with the other sets' in input order.
+    struct Result: Sendable {
+        var tally: IncidentTally
+        var stats: ScanStats
+        var errors: [ScanError]
+        var skipped: [ScanError]
+    }
+
+    let configuration: ScanConfiguration
+    private var sink: ScanSink
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    init(configuration: ScanConfiguration, program: CatalogMatcher.Program) {
+        self.configuration = configuration
+        self.sink = ScanSink(matcher: CatalogMatcher(program: program), configuration: configuration)
+        self.buffer = .allocate(
+            byteCount: max(configuration.chunkSize, ScanConfiguration.minimumChunkSize), alignment: 64)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Scans `set`. `progress` is told the stored bytes read so far in it, after each chunk.
+    func scan(_ set: InputGroup, progress: (Int64) -> Void) -> Result {
+        sink.beginSet(source: set.source)
+        var stats = ScanStats()
+        var decoder: (any SinkBoundDecoder<ScanSink>)?
+        var format: LogFormat?
+        for path in set.files {
+            read(path, decoder: &decoder, format: &format, stats: &stats, progress: progress)
+        }
+        decoder?.finish(into: &sink)
+        sink.endFile()
+        stats.records = sink.records
+        stats.recordsOutsideWindow = sink.window.outside
+        return Result(
+            tally: sink.classifier.tally(), stats: stats, errors: sink.problems.errors, skipped: sink.problems.skipped)
+    }
+
+    /// Reads one file of a set through the set's decoder (a new one if the file's format differs).
+    /// A read error ends the file, not the set: what was read before it is decoded and counted first.
+    private func read(
+        _ path: String, decoder: inout (any SinkBoundDecoder<ScanSink>)?, format: inout LogFormat?,
+        stats: inout ScanStats, progress: (Int64) -> Void
+    ) {
+        let display = InputFile.displayName(path)
+        sink.beginFile(display)
+        defer { sink.endFile() }
+        let input: InputFile
+        do {
+            input = try InputFile.open(path)
+        } catch {
+            sink.inputProblem(error, file: display)
+            return
+        }
+        // Read a head large enough to recognise the format.
+        let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
+        let (headCount, headFailure) = input.fill(sniff)
+        var failure = headFailure
+        let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
+        let detected = configuration.format ?? FormatSniffer.detect(head)
+        if configuration.format == nil, let nul = FormatSniffer.binaryOffset(head, detected: detected) {
+            sink.inputProblem(InputError(kind: .binary, operation: "read", offset: Int64(nul)), file: display)
+            return
+        }
+        stats.files += 1
+        if decoder == nil || detected != format {
+            decoder?.finish(into: &sink)
+            let context = DecoderContext(modified: input.modified, utcOffsetSeconds: configuration.utcOffsetSeconds)
+            decoder = DecoderFactory.make(for: detected, context: context, sink: ScanSink.self)
+            format = detected
+        }
+        let active = decoder!
+        let storedBefore = stats.storedBytes
+        stats.bytes += Int64(headCount)
+        active.feed(head, into: &sink)
+        if failure == nil {
+            do {
+                while true {
+                    let n = try input.source.read(into: buffer)
+                    if n == 0 { break }
+                    stats.bytes += Int64(n)
+                    active.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n]), into: &sink)
+                    progress(storedBefore + input.source.storedOffset)
+                }
+            } catch {
+                failure = error
+            }
+        }
+        stats.storedBytes += input.source.storedOffset
+        active.endOfFile(into: &sink)
+        if let failure { sink.inputProblem(failure, file: display) }
+    }
+}
