@@ -22,6 +22,8 @@ public struct ScanConfiguration: Sendable {
     public var maxProblemsPerFile: Int
     /// Rotated sets scanned at the same time, each on its own thread; the result is the same whatever the number.
     public var jobs: Int
+    /// Stored bytes read between two progress reports.
+    public var progressInterval: Int64 = 8 << 20
 
     /// The smallest chunk: a file's format is detected from its first 64 KiB.
     public static let minimumChunkSize = 64 << 10

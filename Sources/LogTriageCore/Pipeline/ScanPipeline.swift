@@ -14,8 +14,8 @@ public final class ScanPipeline {
         self.program = CatalogMatcher.Program(RuleTable(configuration.catalog))
     }
 
-    /// Runs the scan. `progress` is called now and then (about every 8 MiB, and after each set) from the scanning
-    /// threads, one call at a time.
+    /// Runs the scan. `progress` is called now and then (every `progressInterval` bytes, and after each set) from
+    /// the scanning threads, one call at a time.
     public func run(progress: (@Sendable (ScanProgress) -> Void)? = nil) -> ScanResult {
         let started = Date()
         let (sets, problems) = InputDiscovery.discover(configuration.paths)
@@ -24,8 +24,8 @@ public final class ScanPipeline {
         var errors = problems.map { ScanError(source: $0.path, message: $0.message) }
         var skipped: [ScanError] = []
         let meter = ProgressMeter(
-            filesTotal: sets.reduce(0) { $0 + $1.files.count }, jobs: configuration.jobs, started: started,
-            report: progress)
+            filesTotal: sets.reduce(0) { $0 + $1.files.count }, jobs: configuration.jobs,
+            interval: configuration.progressInterval, started: started, report: progress)
         let configuration = self.configuration
         let program = self.program
         JobScheduler.run(
@@ -65,6 +65,7 @@ final class ProgressMeter: @unchecked Sendable {
     // immutable), and `report` is only called with the lock held, so one call at a time.
     private let lock = NSLock()
     private let filesTotal: Int
+    private let interval: Int64
     private let started: Date
     private let report: (@Sendable (ScanProgress) -> Void)?
     private var filesDone = 0
@@ -73,8 +74,9 @@ final class ProgressMeter: @unchecked Sendable {
     private var running: [Int64?]
     private var lastReported: Int64 = 0
 
-    init(filesTotal: Int, jobs: Int, started: Date, report: (@Sendable (ScanProgress) -> Void)?) {
+    init(filesTotal: Int, jobs: Int, interval: Int64, started: Date, report: (@Sendable (ScanProgress) -> Void)?) {
         self.filesTotal = filesTotal
+        self.interval = interval
         self.started = started
         self.report = report
         self.running = Array(repeating: nil, count: max(1, jobs))
@@ -95,7 +97,7 @@ final class ProgressMeter: @unchecked Sendable {
         defer { lock.unlock() }
         running[job] = storedBytes
         let total = storedDone + running.reduce(0) { $0 + ($1 ?? 0) }
-        guard total - lastReported >= 8 << 20 else { return }
+        guard total - lastReported >= interval else { return }
         lastReported = total
         send(total)
     }

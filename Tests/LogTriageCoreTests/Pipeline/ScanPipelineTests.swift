@@ -46,8 +46,8 @@ import Testing
         let report = try #require(result.incidents.first)
         #expect(report.count == 2)
         #expect(report.sources == ["frontend"])
-        #expect(report.firstSeen == TimeWindowTests.micros("2025-03-01T10:00:01Z"))
-        #expect(report.lastSeen == TimeWindowTests.micros("2025-03-01T11:00:00Z"))
+        #expect(report.firstSeen == 1_740_823_201_000_000, "2025-03-01T10:00:01Z")
+        #expect(report.lastSeen == 1_740_826_800_000_000, "2025-03-01T11:00:00Z")
         #expect(report.evidence.first?.file == folder + "/\(id)-json.log.1.gz")
         #expect(report.evidence.first?.line == 2)
         #expect(report.evidence.first?.text.hasPrefix("xxxx") == true)
@@ -65,7 +65,8 @@ import Testing
         let lines = (1...400).map {
             "2025/03/01 10:00:00 [error] 1#1: *\($0 * 7919 % 10007) connect() failed (111: Connection refused) while connecting to upstream, upstream: \"http://b:\($0)/\"\n"
         }
-        var corrupt = GzipTestData.member(lines.joined())
+        let text = lines.joined()
+        var corrupt = GzipTestData.member(text)
         corrupt.removeLast(corrupt.count / 2)
         try Data(corrupt).write(to: URL(fileURLWithPath: root + "/b.log"))
         try Data([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1]).write(to: URL(fileURLWithPath: root + "/c.bin"))
@@ -75,7 +76,18 @@ import Testing
         #expect(result.errors.map(\.source).sorted() == [root + "/b.log", root + "/missing"])
         #expect(result.errors.contains { $0.message.contains("truncated") })
         #expect(result.skipped.map(\.source) == [root + "/c.bin"])
-        let count = try #require(result.incidents.first?.count)
-        #expect(count > 1, "a.log and the readable part of b.log are both scanned")
+        // The readable part of b.log is what the error says was decompressed; its complete lines, and a last
+        // line cut short that still has its whole upstream, are evidence.
+        let truncation = try #require(result.errors.first { $0.source == root + "/b.log" })
+        let decoded = try #require(Self.decompressedBytes(in: truncation.message))
+        let readable = String(decoding: Array(text.utf8).prefix(decoded), as: UTF8.self)
+        let expected = readable.split(separator: "\n").filter { $0.contains(#/upstream: "[^"]+"/#) }.count
+        #expect(decoded > 0 && decoded < text.utf8.count)
+        #expect(result.incidents.first?.count == 1 + expected, "a.log and the readable part of b.log")
+    }
+
+    /// The number in "the N bytes decompressed before that were scanned".
+    static func decompressedBytes(in message: String) -> Int? {
+        (try? #/the (\d+) bytes decompressed/#.firstMatch(in: message)).flatMap { Int($0.output.1) }
     }
 }
