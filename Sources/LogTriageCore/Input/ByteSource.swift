@@ -45,7 +45,11 @@ public final class FileDescriptorSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
+            #if canImport(Glibc)
             let n = Glibc.read(fd, base, buffer.count)
+            #else
+            let n = Darwin.read(fd, base, buffer.count)
+            #endif
             if n >= 0 {
                 storedOffset += Int64(n)
                 return n

@@ -16,7 +16,7 @@ public enum InputDiscovery {
         for path in paths {
             if path == "-" {
                 if !stdinTaken {
-                    groups.append(InputGroup(source: "stdin", files: ["-"], origin: .standardInput))
+                    groups.append(InputGroup(source: "stdin", files: ["-"]))
                     stdinTaken = true
                 }
                 continue
@@ -104,10 +104,10 @@ public enum InputDiscovery {
                 let name = containerNames[key.directory] ?? containerName(in: key.directory)
                 containerNames[key.directory] = name
                 return InputGroup(
-                    source: name ?? String(id.prefix(12)), files: sorted, origin: .dockerContainer(id: id))
+                    source: name ?? String(id.prefix(12)), files: sorted)
             }
             return InputGroup(
-                source: kubernetesName(directory: key.directory) ?? livePath, files: sorted, origin: .file)
+                source: kubernetesName(directory: key.directory) ?? livePath, files: sorted)
         }
     }
 

@@ -48,7 +48,7 @@ import Testing
         let (groups, problems) = InputDiscovery.discover([root, root + "/missing.log"])
         #expect(problems.map(\.path) == [root + "/missing.log"])
         #expect(groups.count == 3)
-        let docker = try #require(groups.first { $0.origin == .dockerContainer(id: id) })
+        let docker = try #require(groups.first { $0.files.first?.hasPrefix(container + "/") == true })
         #expect(docker.source == "athena_eye_db")
         #expect(docker.files == [container + "/\(id)-json.log.1.gz", container + "/\(id)-json.log"])
         let access = try #require(groups.first { $0.source == root + "/nginx/access.log" })
