@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Throughput benchmark of `logtriage scan` against grep and against zlib/ISA-L inflate on the same input.
+# Throughput benchmark of `logtriage scan` against grep, ripgrep, Hyperscan and zlib/ISA-L inflate on the same
+# input, over several variants of one generated workload, with the speed targets checked at the end.
 #
 #   Benchmarks/run.sh [SIZE]        SIZE: 1G, 256M, 64M ... (default $BENCH_SIZE, else 256M)
 #
 # Environment: BENCH_SIZE, BENCH_RUNS (3), BENCH_SEED (1), BENCH_DIR (/tmp/logtriage-bench/SIZE),
-# BENCH_SCRATCH (SwiftPM scratch path, default .build). See Benchmarks/README.md for what is measured.
-# Prints a table; writes nothing into the repository except the build in the scratch path.
+# BENCH_SCRATCH (SwiftPM scratch path, default .build), BENCH_SCALE (1; 0 leaves out the 4x-size workload),
+# BENCH_SCALE_DIR (/tmp/logtriage-bench/<4x SIZE>), BENCH_KEEP (a folder to keep the raw results in),
+# BENCH_BIN (a logtriage binary to measure instead of building one).
+# See Benchmarks/README.md for what is measured. Prints the tables; writes nothing into the repository except
+# the build in the scratch path.
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1  # nothing written into Benchmarks/
 
@@ -16,12 +20,15 @@ runs=${BENCH_RUNS:-3}
 seed=${BENCH_SEED:-1}
 workload=${BENCH_DIR:-/tmp/logtriage-bench/$size}
 scratch=${BENCH_SCRATCH:-$repo/.build}
+scale=${BENCH_SCALE:-1}
+keep=${BENCH_KEEP:-}
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 note() { echo "run.sh: $*" >&2; }
 
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number, not '$runs'"
 [[ $size =~ ^[0-9]+(\.[0-9]+)?[KkMmGgTt]?$ ]] || die "the size must look like 1G, 256M or 64M, not '$size'"
+[[ $scale == 0 || $scale == 1 ]] || die "BENCH_SCALE must be 0 or 1, not '$scale'"
 
 apt_install() { # package: install through apt-get (sudo when not root); returns non-zero if that fails
     local sudo=()
@@ -38,29 +45,68 @@ done
 igzip=$(command -v igzip || true)
 if [[ -z $igzip ]]; then
     apt_install isal && igzip=$(command -v igzip || true)
-    [[ -n $igzip ]] || note "igzip (apt package isal) is not available; the ISA-L row is left out"
+    [[ -n $igzip ]] || note "igzip (apt package isal) is not available; the ISA-L rows are left out"
+fi
+rg=$(command -v rg || true)
+if [[ -z $rg ]]; then
+    apt_install ripgrep && rg=$(command -v rg || true)
+    [[ -n $rg ]] || note "rg (apt package ripgrep) is not available; the ripgrep rows are left out"
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/logtriage-bench-run.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/out"
+: >"$tmp/runs"
+: >"$tmp/na"
+
+# Hyperscan ceiling: Benchmarks/hs-count.c, compiled here (never into the repository).
+hs=""
+if [[ ! -f /usr/include/hs/hs.h ]]; then
+    apt_install libhyperscan-dev || true
+fi
+if ! command -v cc >/dev/null; then
+    note "no C compiler (cc); the Hyperscan rows are left out"
+elif [[ ! -f /usr/include/hs/hs.h ]]; then
+    note "Hyperscan (apt package libhyperscan-dev) is not available; the Hyperscan rows are left out"
+elif cc -O2 -o "$tmp/hs-count" "$here/hs-count.c" -lhs 2>"$tmp/hs-build.log"; then
+    hs=$tmp/hs-count
+else
+    cat "$tmp/hs-build.log" >&2
+    note "compiling Benchmarks/hs-count.c failed; the Hyperscan rows are left out"
+fi
 
 # --- build -------------------------------------------------------------------------------------------------
-note "building: swift build -c release --product logtriage --scratch-path $scratch"
-(cd "$repo" && swift build -c release --product logtriage --scratch-path "$scratch") >&2 ||
-    die "the release build failed"
-bin="$(cd "$repo" && swift build -c release --scratch-path "$scratch" --show-bin-path)/logtriage"
-[[ -x $bin ]] || die "no binary at $bin after the build"
-
-# --- workload ----------------------------------------------------------------------------------------------
-if [[ ! -f $workload/workload.json ]]; then
-    [[ ! -e $workload ]] || die "$workload exists without a workload.json (an interrupted generation?); remove it"
-    note "generating: $here/generate-workload.py --size $size --seed $seed --out $workload"
-    mkdir -p "$(dirname "$workload")"
-    python3 "$here/generate-workload.py" --size "$size" --seed "$seed" --out "$workload.partial.$$" ||
-        die "generating the workload failed"
-    mv "$workload.partial.$$" "$workload"
+if [[ -n ${BENCH_BIN:-} ]]; then
+    bin=$BENCH_BIN
+    [[ -x $bin ]] || die "BENCH_BIN=$bin is not an executable"
+    note "using $bin (BENCH_BIN); not building"
+else
+    note "building: swift build -c release --product logtriage --scratch-path $scratch"
+    (cd "$repo" && swift build -c release --product logtriage --scratch-path "$scratch") >&2 ||
+        die "the release build failed"
+    bin="$(cd "$repo" && swift build -c release --scratch-path "$scratch" --show-bin-path)/logtriage"
+    [[ -x $bin ]] || die "no binary at $bin after the build"
 fi
-python3 - "$here/generate-workload.py" "$workload/workload.json" "$size" "$seed" <<'EOF' ||
+scan_help=$("$bin" scan --help 2>&1 || true)
+has_jobs=0 has_inflate=0
+[[ $scan_help == *--jobs* ]] && has_jobs=1
+[[ $scan_help == *--inflate* ]] && has_inflate=1
+unsupported="n/a (flag not supported by this build)"
+
+# --- workloads ---------------------------------------------------------------------------------------------
+ensure_workload() { # DIR SIZE: generates DIR unless it holds a workload of that size and seed
+    local dir=$1 want=$2
+    if [[ ! -f $dir/workload.json ]]; then
+        [[ ! -e $dir ]] || die "$dir exists without a workload.json (an interrupted generation?); remove it"
+        note "generating: $here/generate-workload.py --size $want --seed $seed --out $dir"
+        mkdir -p "$(dirname "$dir")"
+        local started=$EPOCHREALTIME
+        python3 "$here/generate-workload.py" --size "$want" --seed "$seed" --out "$dir.partial.$$" ||
+            die "generating the workload failed"
+        mv "$dir.partial.$$" "$dir"
+        echo "generate $want $started $EPOCHREALTIME" >>"$tmp/setup"
+    fi
+    python3 - "$here/generate-workload.py" "$dir/workload.json" "$want" "$seed" <<'EOF' ||
 import importlib.util, json, sys
 spec = importlib.util.spec_from_file_location("generate_workload", sys.argv[1])
 generator = importlib.util.module_from_spec(spec)
@@ -70,32 +116,74 @@ wanted = (generator.GENERATOR_VERSION, generator.parse_size(sys.argv[3]), int(sy
 found = (manifest.get("generator_version"), manifest.get("size"), manifest.get("seed"))
 sys.exit(0 if wanted == found else f"(generator version, size, seed) {found} != {wanted}")
 EOF
-    die "$workload was generated with other settings; remove it or set BENCH_DIR"
+        die "$dir was generated with other settings; remove it or set BENCH_DIR / BENCH_SCALE_DIR"
+}
 
-# The log files, oldest first within each rotated set, as stored and as a decompressed copy for grep.
-mapfile -t stored < <(python3 -c 'import json,sys; [print(f["path"]) for f in json.load(open(sys.argv[1]))["files"]]' \
-    "$workload/workload.json")
-mapfile -t gzipped < <(python3 -c 'import json,sys; [print(f["path"]) for f in json.load(open(sys.argv[1]))["files"] if f["gzip"]]' \
-    "$workload/workload.json")
-if [[ ! -f $workload/plain/.complete ]]; then
-    note "decompressing a copy for grep into $workload/plain"
-    rm -rf "$workload/plain"
-    for f in "${stored[@]}"; do
-        mkdir -p "$workload/plain/$(dirname "$f")"
-        zcat -f -- "$workload/$f" > "$workload/plain/${f%.gz}"
-    done
-    touch "$workload/plain/.complete"
+: >"$tmp/setup"
+ensure_workload "$workload" "$size"
+started=$EPOCHREALTIME
+before=$(stat -c %Y.%s "$workload/variants.json" 2>/dev/null || true)
+python3 "$here/make-variants.py" --workload "$workload" || die "making the workload variants failed"
+[[ $(stat -c %Y.%s "$workload/variants.json") == "$before" ]] || echo "variants $size $started $EPOCHREALTIME" >>"$tmp/setup"
+
+scale_size=""
+scaled=""
+if [[ $scale == 1 ]]; then
+    scale_size=$(python3 - "$here/generate-workload.py" "$size" <<'EOF'
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("generate_workload", sys.argv[1])
+generator = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(generator)
+n = 4 * generator.parse_size(sys.argv[2])
+for suffix, unit in (("T", 1 << 40), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+    if n % unit == 0:
+        print(f"{n // unit}{suffix}")
+        break
+else:
+    print(n)
+EOF
+)
+    scaled=${BENCH_SCALE_DIR:-$(dirname "$workload")/$scale_size}
+    ensure_workload "$scaled" "$scale_size"
 fi
-stored_paths=("${stored[@]/#/$workload/}")
-gz_paths=("${gzipped[@]/#/$workload/}")
-plain_paths=()
-for f in "${stored[@]}"; do plain_paths+=("$workload/plain/${f%.gz}"); done
 
-python3 "$here/literals.py" -o "$tmp/literals.txt" 2>"$tmp/literals.log" || { cat "$tmp/literals.log" >&2; die "literals.py failed"; }
+files_of() { # MANIFEST KEY [FILTER]: prints the paths a JSON list holds
+    python3 -c 'import json, sys
+data = json.load(open(sys.argv[1]))
+for key in sys.argv[2].split("."):
+    data = data[key]
+for item in data:
+    if isinstance(item, dict):
+        if len(sys.argv) > 3 and not item[sys.argv[3]]:
+            continue
+        item = item["path"]
+    print(item)' "$@"
+}
+mapfile -t stored < <(files_of "$workload/workload.json" files)
+mapfile -t gzipped < <(files_of "$workload/workload.json" files gzip)
+mapfile -t plain_rel < <(files_of "$workload/variants.json" plain.files)
+mapfile -t gz_rel < <(files_of "$workload/variants.json" gz.files)
+stored_paths=("${stored[@]/#/$workload/}")
+gz_rotations=("${gzipped[@]/#/$workload/}")
+plain_paths=("${plain_rel[@]/#/$workload/}")
+gz_paths=("${gz_rel[@]/#/$workload/}")
+big_gz=$workload/big/access.log.gz
+big_plain=$workload/big/access.log
+small=$workload/small
+small_gz=$workload/small-gz
+extra=$workload/extra-patterns
+
+python3 "$here/literals.py" -o "$tmp/literals.txt" 2>"$tmp/literals.log" ||
+    { cat "$tmp/literals.log" >&2; die "literals.py failed"; }
+python3 "$here/literals.py" --patterns "$extra" -o "$tmp/extra-literals.txt" 2>>"$tmp/literals.log" ||
+    { cat "$tmp/literals.log" >&2; die "literals.py failed on $extra"; }
+cat "$tmp/literals.txt" "$tmp/extra-literals.txt" >"$tmp/literals-plus.txt"
+lit=$tmp/literals.txt
 
 # --- measuring ---------------------------------------------------------------------------------------------
-# measure NAME OK_STATUSES STDOUT COMMAND...: runs COMMAND $runs times under /usr/bin/time; appends one line per
-# run to $tmp/runs: name, wall seconds (bash clock, µs resolution), peak RSS KiB, CPU%, user s, system s.
+# measure NAME OK_STATUSES OUT COMMAND...: runs COMMAND $runs times under /usr/bin/time with stdout to the file
+# OUT; appends one line per run to $tmp/runs: name, start and end (bash clock, µs resolution), peak RSS KiB,
+# CPU%, user s, system s, bytes written to OUT.
 measure() {
     local name=$1 ok=$2 out=$3 run start end rc
     shift 3
@@ -111,115 +199,136 @@ measure() {
             die "$name: exit status $rc (expected one of: $ok): $*"
         fi
         read -r rss cpu user sys < <(tail -n 1 "$tmp/time")
-        echo "$name $start $end ${rss} ${cpu%\%} $user $sys" >>"$tmp/runs"
+        echo "$name $start $end ${rss} ${cpu%\%} $user $sys $(stat -c %s "$out")" >>"$tmp/runs"
         note "$name run $run/$runs: $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f s", e - s }'), ${rss} KiB, $cpu"
     done
 }
+na() { echo "$1 $2" >>"$tmp/na"; } # NAME REASON...: a row that could not be measured
+# A command whose large output only its size matters for: measured into a file, which is then removed.
+measure_sink() { local name=$1; shift; measure "$name" 0 "$tmp/out/$name.out" "$@"; rm -f "$tmp/out/$name.out"; }
+lt() { measure "$1" "0 1" "$tmp/out/$1.json" "$bin" scan "${@:2}" --output json --no-progress; }
+pipe_grep() { # NAME LITERALS DECOMPRESSOR FILES...: DECOMPRESSOR FILES | grep -c
+    local name=$1 lits=$2 dec=$3
+    shift 3
+    measure "$name" "0 1" "$tmp/out/$name.out" bash -c 'set -o pipefail; lit=$1; dec=$2; shift 2
+        $dec -- "$@" | LC_ALL=C grep -a -c -F -f "$lit"' _ "$lits" "$dec" "$@"
+}
+pipe_hs() { # NAME FILES...: igzip -dc FILES | hs-count
+    local name=$1
+    shift
+    measure "$name" "0 1" "$tmp/out/$name.out" bash -c 'set -o pipefail; hs=$1; lit=$2; igzip=$3; shift 3
+        "$igzip" -dc -- "$@" | "$hs" -f "$lit"' _ "$hs" "$lit" "$igzip" "$@"
+}
+grep_rows() { # PREFIX FILES...: grep, rg and hs-count with the catalog's literals over plain files
+    local p=$1
+    shift
+    measure "$p.grep" "0 1" "$tmp/out/$p.grep.out" env LC_ALL=C grep -a -c -F -f "$lit" -- "$@"
+    if [[ -n $rg ]]; then
+        measure "$p.rg" "0 1" "$tmp/out/$p.rg.out" "$rg" --no-config -c -a -F -f "$lit" -- "$@"
+    else na "$p.rg" "rg not installed"; fi
+    if [[ -n $hs ]]; then
+        measure "$p.hs" "0 1" "$tmp/out/$p.hs.out" "$hs" -f "$lit" -- "$@"
+    else na "$p.hs" "hs-count not built"; fi
+}
+inflate_rows() { # PREFIX FILES...: zcat | grep, rg -z, igzip -dc > out, zcat > out, igzip -dc | hs-count
+    local p=$1
+    shift
+    pipe_grep "$p.zcat-grep" "$lit" zcat "$@"
+    if [[ -n $rg ]]; then
+        measure "$p.rg" "0 1" "$tmp/out/$p.rg.out" "$rg" --no-config -z -c -a -F -f "$lit" -- "$@"
+    else na "$p.rg" "rg not installed"; fi
+    if [[ -n $igzip ]]; then
+        measure_sink "$p.igzip" "$igzip" -dc -- "$@"
+    else na "$p.igzip" "igzip not installed"; fi
+    measure_sink "$p.zcat" zcat -- "$@"
+    if [[ -n $igzip && -n $hs ]]; then
+        pipe_hs "$p.igzip-hs" "$@"
+    else na "$p.igzip-hs" "igzip or hs-count missing"; fi
+}
+warm() { find "$@" -type f -exec cat {} + >/dev/null; } # into the page cache: the figures are CPU cost
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-: >"$tmp/runs"
+measure_started=$EPOCHREALTIME
 
-# (a) logtriage over the archive as stored (gzip rotations included); 0 = no incident, 1 = incidents, 2 = error.
-measure logtriage "0 1" "$tmp/logtriage.json" "$bin" scan "$workload/var" --output json --no-progress
-# (b) grep with the same literals over the decompressed copy of the same log files: matching alone.
-measure grep "0 1" "$tmp/grep.out" env LC_ALL=C grep -a -c -F -f "$tmp/literals.txt" -- "${plain_paths[@]}"
-# (b') zcat -f | grep over the archive as stored: what a shell pipeline does with the same input.
-measure zcat-grep "0 1" "$tmp/zcat-grep.out" bash -c 'set -o pipefail; lit=$1; shift; zcat -f -- "$@" | LC_ALL=C grep -a -c -F -f "$lit"' \
-    _ "$tmp/literals.txt" "${stored_paths[@]}"
-# (c) inflate alone: zlib (zcat) against ISA-L (igzip) on the gzip rotations.
-if ((${#gz_paths[@]})); then
-    measure zcat "0" /dev/null zcat -- "${gz_paths[@]}"
-    [[ -z $igzip ]] || measure igzip "0" /dev/null "$igzip" -dc -- "${gz_paths[@]}"
+# The archive as generated (a third behind gzip), as in the first version of this benchmark.
+warm "$workload/var"
+lt stored.logtriage "$workload/var"
+pipe_grep stored.zcat-grep "$lit" "zcat -f" "${stored_paths[@]}"
+measure_sink stored.zcat zcat -- "${gz_rotations[@]}"
+if [[ -n $igzip ]]; then measure_sink stored.igzip "$igzip" -dc -- "${gz_rotations[@]}"; else na stored.igzip "igzip not installed"; fi
+
+# The plain mix: every file decompressed.
+warm "$workload/plain"
+lt plain.logtriage "$workload/plain/var"
+if ((has_jobs)); then
+    lt plain.jobs1 "$workload/plain/var" --jobs 1
+    lt plain.jobs2 "$workload/plain/var" --jobs 2
+else
+    na plain.jobs1 "$unsupported"
+    na plain.jobs2 "$unsupported"
 fi
+grep_rows plain "${plain_paths[@]}"
+
+# The gz mix: every file gzip -6'd.
+warm "$workload/gz"
+lt gz.logtriage "$workload/gz/var"
+if ((has_inflate)); then lt gz.zlib "$workload/gz/var" --inflate zlib; else na gz.zlib "$unsupported"; fi
+inflate_rows gz "${gz_paths[@]}"
+
+# One large gzip file, and the same bytes decompressed.
+warm "$workload/big"
+lt big.logtriage "$big_gz"
+if ((has_inflate)); then lt big.zlib "$big_gz" --inflate zlib; else na big.zlib "$unsupported"; fi
+lt big.plain "$big_plain"
+measure big.grep "0 1" "$tmp/out/big.grep.out" env LC_ALL=C grep -a -c -F -f "$lit" -- "$big_plain"
+inflate_rows big "$big_gz"
+
+# 20,000 small rotated files.
+warm "$small" "$small_gz"
+lt small.logtriage "$small"
+if ((has_jobs)); then
+    lt small.jobs1 "$small" --jobs 1
+    lt small.jobs2 "$small" --jobs 2
+else
+    na small.jobs1 "$unsupported"
+    na small.jobs2 "$unsupported"
+fi
+lt small.gz "$small_gz"
+measure small.grep "0 1" "$tmp/out/small.grep.out" env LC_ALL=C grep -r -a -c -F -f "$lit" -- "$small"
+if [[ -n $rg ]]; then
+    measure small.rg "0 1" "$tmp/out/small.rg.out" "$rg" --no-config --no-ignore -c -a -F -f "$lit" -- "$small"
+else na small.rg "rg not installed"; fi
+if [[ -n $hs ]]; then measure small.hs "0 1" "$tmp/out/small.hs.out" "$hs" -f "$lit" -- "$small"; else na small.hs "hs-count not built"; fi
+
+# Scaling: the catalog plus 1,000 generated literal rules over the plain mix; 4x the archive as generated.
+lt rules.logtriage "$workload/plain/var" --patterns "$extra"
+measure rules.grep "0 1" "$tmp/out/rules.grep.out" env LC_ALL=C grep -a -c -F -f "$tmp/literals-plus.txt" -- "${plain_paths[@]}"
+if [[ -n $hs ]]; then
+    measure rules.hs "0 1" "$tmp/out/rules.hs.out" "$hs" -f "$tmp/literals-plus.txt" -- "${plain_paths[@]}"
+else na rules.hs "hs-count not built"; fi
+if [[ -n $scaled ]]; then
+    warm "$scaled/var"
+    lt scale.logtriage "$scaled/var"
+else
+    na scale.logtriage "left out (BENCH_SCALE=0)"
+fi
+
+measure_ended=$EPOCHREALTIME
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report ------------------------------------------------------------------------------------------------
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -z $(git -C "$repo" status --porcelain -- Sources Package.swift patterns 2>/dev/null) ]] || commit="$commit+local changes"
-
-python3 - "$tmp" "$workload" "$size" "$runs" "$commit" "$load_before" "$load_after" "$(nproc)" <<'EOF'
-import json, sys
-tmp, workload, size, runs, commit, load_before, load_after, cores = sys.argv[1:]
-manifest = json.load(open(f"{workload}/workload.json"))
-report = json.load(open(f"{tmp}/logtriage.json"))
-stats = report["stats"]
-
-rows = {}
-for line in open(f"{tmp}/runs"):
-    name, start, end, rss, cpu, user, system = line.split()
-    rows.setdefault(name, []).append((float(end) - float(start), int(rss), cpu, float(user), float(system)))
-
-def grep_total(path):
-    total = 0
-    for line in open(path, errors="replace"):
-        line = line.strip()
-        if line:
-            total += int(line.rsplit(":", 1)[-1])
-    return total
-
-all_bytes = manifest["bytes"]
-gz_bytes = manifest["gzip_bytes"]
-mb = 1e6
-described = {
-    "logtriage": ("logtriage scan DIR --output json --no-progress", all_bytes,
-                  f"{stats['records']} records, {len(report['incidents'])} incidents"),
-    "grep": ("LC_ALL=C grep -a -c -F -f literals.txt (decompressed copy)", all_bytes,
-             f"{grep_total(f'{tmp}/grep.out')} matching lines"),
-    "zcat-grep": ("zcat -f STORED... | LC_ALL=C grep -a -c -F -f literals.txt", all_bytes,
-                  f"{grep_total(f'{tmp}/zcat-grep.out')} matching lines"),
-    "zcat": ("zcat GZ... > /dev/null (zlib inflate)", gz_bytes, "gzip rotations only"),
-    "igzip": ("igzip -dc GZ... > /dev/null (ISA-L inflate)", gz_bytes, "gzip rotations only"),
-}
-
-print()
-print(f"logtriage benchmark: {size} workload at {workload} (seed {manifest['seed']}), commit {commit}")
-print(f"input: {all_bytes / 2**20:.1f} MiB decompressed in {len(manifest['files'])} log files "
-      f"({manifest['stored_bytes'] / 2**20:.1f} MiB stored; {gz_bytes / 2**20:.1f} MiB of it behind gzip); "
-      f"{cores} cores; load average {load_before} before, {load_after} after")
-print(f"best wall time of {runs} runs; MB/s = decompressed bytes / wall (1 MB = 10^6 bytes); "
-      f"RSS = peak resident set, highest of the runs; CPU% = (user+sys)/wall of the best run, 100% per core")
-print()
-header = f"{'command':<62} {'wall s':>8} {'MB/s':>8} {'RSS MiB':>8} {'CPU%':>6}  notes"
-print(header)
-print("-" * len(header))
-best = {}
-for name in ("logtriage", "grep", "zcat-grep", "zcat", "igzip"):
-    if name not in rows:
-        continue
-    label, nbytes, notes = described[name]
-    wall, _, cpu, _, _ = min(rows[name])
-    rss = max(r[1] for r in rows[name])
-    best[name] = wall
-    print(f"{label:<62} {wall:8.3f} {nbytes / mb / wall:8.1f} {rss / 1024:8.1f} {cpu:>5}%  {notes}")
-print()
-
-rss_mib = max(r[1] for r in rows["logtriage"]) / 1024
-lines = [
-    f"logtriage / grep wall time: {best['logtriage'] / best['grep']:.2f}x (target: at most 1.00x, with gzip "
-    f"included on logtriage's side)",
-    f"logtriage / (zcat | grep) wall time: {best['logtriage'] / best['zcat-grep']:.2f}x",
-]
-if "igzip" in best:
-    lines.append(f"ISA-L inflate is {best['zcat'] / best['igzip']:.2f}x zlib on these rotations "
-                 f"(target for logtriage's gzip input: ISA-L speed, 3-5x zlib)")
-lines.append(f"logtriage peak RSS {rss_mib:.1f} MiB (target: under 64 MiB whatever the input)")
-cpu = min(rows["logtriage"])[2]
-lines.append(f"logtriage CPU {cpu}% of {int(cores) * 100}% (target: both cores used)")
-lines.append(f"logtriage's own stats: {stats['bytes']} bytes decoded, {stats['stored_bytes']} stored, "
-             f"{stats['files']} files, {stats['seconds']} s")
-for line in lines:
-    print(line)
-if stats["bytes"] != all_bytes:
-    print(f"WARNING: logtriage decoded {stats['bytes']} bytes but the workload has {all_bytes}: "
-          f"the rows above do not compare the same input")
-if report.get("errors") or report.get("skipped"):
-    print(f"WARNING: logtriage reported errors {report.get('errors')} and skipped {report.get('skipped')}")
-
-reported = {i["id"]: i["count"] for i in report["incidents"]}
-planted = manifest["planted"]
-print()
-print(f"{'incident':<34} {'planted':>8} {'reported':>9}")
-for key in sorted(set(planted) | set(reported)):
-    flag = "" if planted.get(key, 0) == reported.get(key, 0) else "   <- differs"
-    print(f"{key:<34} {planted.get(key, 0):>8} {reported.get(key, 0):>9}{flag}")
+[[ -z ${BENCH_BIN:-} ]] || commit="$commit (binary: $BENCH_BIN)"
+cat >"$tmp/context.json" <<EOF
+{"size": "$size", "runs": $runs, "commit": "$commit", "load_before": "$load_before", "load_after": "$load_after",
+ "cores": $(nproc), "workload": "$workload", "scaled": "$scaled", "scale_size": "$scale_size",
+ "has_jobs": $has_jobs, "has_inflate": $has_inflate, "measure_seconds": $(awk -v s="$measure_started" -v e="$measure_ended" 'BEGIN { printf "%.1f", e - s }'),
+ "literals": $(wc -l <"$tmp/literals.txt"), "extra_literals": $(wc -l <"$tmp/extra-literals.txt")}
 EOF
+if [[ -n $keep ]]; then
+    mkdir -p "$keep"
+    cp -r "$tmp/runs" "$tmp/na" "$tmp/setup" "$tmp/context.json" "$tmp/out" "$keep/"
+    note "raw results kept in $keep (Benchmarks/report.py $keep prints the tables again)"
+fi
+python3 "$here/report.py" "$tmp"
