@@ -18,9 +18,16 @@ let package = Package(
             name: "CZlib",
             linkerSettings: [.linkedLibrary("z")]
         ),
+        // ISA-L's inflate, loaded at run time (dlopen) so neither building nor running needs libisal;
+        // glibc before 2.34 keeps dlopen in libdl.
+        .target(name: "CISAL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // The SIMD candidate search in front of the literal automaton.
+        .target(name: "CPrefilter"),
         .target(
             name: "LogTriageCore",
             dependencies: [
+                "CISAL",
+                "CPrefilter",
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -42,7 +49,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LogTriageCoreTests",
-            dependencies: ["LogTriageCore", "CZlib"]
+            dependencies: ["LogTriageCore", "CISAL", "CZlib"]
         ),
         .testTarget(
             name: "LogTriageCLITests",

@@ -59,6 +59,11 @@ struct Scan: ParsableCommand {
             valueName: "n"))
     var jobs: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "The gzip inflater: auto (ISA-L when available, else zlib), isal or zlib.", valueName: "library"))
+    var inflate: InflateEngine = .auto
+
     @OptionGroup var catalogOptions: CatalogOptions
 
     enum OutputStyle: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -75,6 +80,9 @@ struct Scan: ParsableCommand {
         }
         if let jobs, jobs < 1 || jobs > 256 {
             throw ValidationError("--jobs must be between 1 and 256.")
+        }
+        if inflate == .isal, let reason = InflateEngine.isalUnavailableReason {
+            throw ValidationError("--inflate isal: ISA-L cannot be used: \(reason); use --inflate zlib or auto.")
         }
         if paths.isEmpty && isatty(0) != 0 {
             throw ValidationError("Name at least one file or directory to scan, or - to read standard input.")
@@ -98,10 +106,11 @@ struct Scan: ParsableCommand {
         if let since = window.since, let until = window.until, since >= until {
             throw ValidationError("--since must be earlier than --until.")
         }
-        let configuration = ScanConfiguration(
+        var configuration = ScanConfiguration(
             paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format), catalog: catalog,
             since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset,
             jobs: jobs ?? ScanConfiguration.defaultJobs)
+        configuration.inflate = inflate
         let showProgress = !noProgress && output == .text && isatty(2) != 0
         let progress = ProgressLine(enabled: showProgress)
         let pipeline = ScanPipeline(configuration: configuration)
@@ -179,3 +188,5 @@ final class ProgressLine: @unchecked Sendable {
         return "\(tenths / 10).\(tenths % 10)"
     }
 }
+
+extension InflateEngine: ExpressibleByArgument {}

@@ -17,6 +17,8 @@ struct CRILineFormat: LineFormat {
 
     var heldOffset: Int64? { partials.heldOffset }
 
+    static var gateEncoding: CandidateGate.Encoding? { .verbatim }
+
     /// Decodes one line. O(line length).
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
         let p = line.bytes
@@ -51,7 +53,8 @@ struct CRILineFormat: LineFormat {
                 message, stream: stream, line: line.number, offset: line.offset, time: time, into: &sink)
         } else {
             partials.completeRecord(
-                lastPart: message, stream: stream, line: line.number, offset: line.offset, time: time, into: &sink)
+                lastPart: message, stream: stream, line: line.number, offset: line.offset, time: time,
+                isCandidate: line.isCandidate, into: &sink)
         }
     }
 

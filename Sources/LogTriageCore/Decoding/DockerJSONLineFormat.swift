@@ -17,15 +17,31 @@ struct DockerJSONLineFormat: LineFormat {
 
     var heldOffset: Int64? { partials.heldOffset }
 
+    static var gateEncoding: CandidateGate.Encoding? { .jsonString }
+
     /// Decodes one entry. O(line length).
+    ///
+    /// A line the gate found no literal in, that ends a record of its own, is only skimmed: its `log` is stepped
+    /// over (in `memchr` steps) rather than unescaped, and it is handed on as a record that is no candidate. Any
+    /// doubt (a `\u` escape, a part of a split line, a malformed entry) sends it down the full path, which is
+    /// where problems are reported.
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
+        if !line.isCandidate, !partials.isHolding,
+            let entry = try? parse(line.bytes, decodingLog: false), entry.logEndsLine
+        {
+            var record = LogRecord(message: .empty, time: entry.time, line: line.number, offset: line.offset)
+            record.isCandidate = false
+            sink.accept(record)
+            return
+        }
         log.removeAll(keepingCapacity: true)
         let entry: (stream: Int, time: Int64?)
         do throws(JSONScanner.Failure) {
-            guard let parsed = try parse(line.bytes) else {
+            let parsed = try parse(line.bytes, decodingLog: true)
+            guard parsed.sawLog else {
                 return reject(line, reason: "it has no \"log\" string", into: &sink)
             }
-            entry = parsed
+            entry = (parsed.stream, parsed.time)
         } catch {
             return reject(line, reason: error.description, into: &sink)
         }
@@ -40,16 +56,26 @@ struct DockerJSONLineFormat: LineFormat {
         partials.flush(into: &sink)
     }
 
-    /// Reads the entry's fields, leaving `log` in `self.log`; `nil` when there is no `log`.
-    private mutating func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONScanner.Failure) -> (Int, Int64?)? {
+    /// Reads the entry's fields: with `decodingLog`, `log` is left in `self.log`; without, it is only skimmed
+    /// (short escapes only) for whether it ends with a newline.
+    private mutating func parse(
+        _ bytes: UnsafeRawBufferPointer, decodingLog: Bool
+    ) throws(JSONScanner.Failure)
+        -> (sawLog: Bool, stream: Int, time: Int64?, logEndsLine: Bool)
+    {
         var scanner = JSONScanner(bytes)
         var sawLog = false
+        var logEndsLine = false
         var stream = 0
         var time: Int64?
         try scanner.beginObject()
         while let key = try scanner.nextMember() {
             if key.equals("log"), try scanner.peekKind() == .string, !sawLog {
-                try scanner.readString(into: &log)
+                if decodingLog {
+                    try scanner.readString(into: &log)
+                } else {
+                    logEndsLine = try scanner.skimString()
+                }
                 sawLog = true
             } else if key.equals("stream"), try scanner.peekKind() == .string {
                 stream = try scanner.readRawString().equals("stderr") ? 1 : 0
@@ -61,7 +87,7 @@ struct DockerJSONLineFormat: LineFormat {
             }
         }
         try scanner.expectEnd()
-        return sawLog ? (stream, time) : nil
+        return (sawLog, stream, time, sawLog && logEndsLine)
     }
 
     /// Hands the decoded `log` on as a whole record or as one part of a split one.

@@ -9,4 +9,6 @@ struct FramedLine {
     var number: Int
     /// Byte offset of the line's first byte in the current file.
     var offset: Int64
+    /// False when the decoder's gate found no catalog literal in the line (see `CandidateGate`).
+    var isCandidate = true
 }

@@ -105,6 +105,43 @@ struct JSONScanner {
         throw Failure(reason: .unexpectedEnd, position: position)
     }
 
+    /// Steps over a string that uses only the short escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`) and
+    /// says whether its value ends with a newline (`\n` last). Throws `invalidEscape` for any other escape,
+    /// `\u` included, so that the caller decodes the string in full instead. O(string length), in `memchr` steps.
+    mutating func skimString() throws(Failure) -> Bool {
+        try expect(UInt8(ascii: "\""))
+        var searchFrom = position
+        var lastEscape = (end: -1, byte: UInt8(0))
+        while true {
+            guard let quote = bytes.firstIndex(of: UInt8(ascii: "\""), from: searchFrom) else {
+                throw Failure(reason: .unexpectedEnd, position: bytes.count)
+            }
+            // Walk the escapes before this quote; the one that escapes the quote itself means the string goes on.
+            var escapedQuote = false
+            while let slash = bytes.firstIndex(of: UInt8(ascii: "\\"), from: position), slash < quote {
+                // Safe because slash < quote < bytes.count.
+                let escaped = bytes[slash + 1]
+                switch escaped {
+                case UInt8(ascii: "\""):
+                    escapedQuote = true  // slash + 1 == quote: `quote` is the first quote after `position`
+                case UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+                    UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                default:
+                    throw Failure(reason: .invalidEscape, position: slash)
+                }
+                position = slash + 2
+                lastEscape = (slash + 2, escaped)
+            }
+            if escapedQuote {
+                searchFrom = quote + 1
+                continue
+            }
+            position = quote + 1
+            return lastEscape.end == quote && lastEscape.byte == UInt8(ascii: "n")
+        }
+    }
+
     /// Reads a string and returns its bytes as written, escapes unresolved. O(string length).
     mutating func readRawString() throws(Failure) -> UnsafeRawBufferPointer {
         try expect(UInt8(ascii: "\""))

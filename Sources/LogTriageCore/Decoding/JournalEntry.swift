@@ -6,6 +6,20 @@ struct JournalEntry {
     /// A field logtriage keeps.
     enum Field: Int, CaseIterable {
         case message, containerName, systemdUnit, syslogIdentifier, realtimeTimestamp, transport, unit, userUnit
+
+        /// The field's name as journald writes it.
+        var name: String {
+            switch self {
+            case .message: "MESSAGE"
+            case .containerName: "CONTAINER_NAME"
+            case .systemdUnit: "_SYSTEMD_UNIT"
+            case .syslogIdentifier: "SYSLOG_IDENTIFIER"
+            case .realtimeTimestamp: "__REALTIME_TIMESTAMP"
+            case .transport: "_TRANSPORT"
+            case .unit: "UNIT"
+            case .userUnit: "USER_UNIT"
+            }
+        }
     }
 
     /// Each kept field's value, indexed by `Field.rawValue`; decoders append to them directly.

@@ -69,21 +69,32 @@ struct JournalExportDecoder: LogDecoder {
                 }
 
             case .name:
+                // The name is read in place; only a name that a chunk boundary cuts is gathered in `name`.
+                let nameStart = i
+                let room = Self.maxNameLength - name.count
+                while i < n, i - nameStart < room, Self.isNameByte(bytes[i]) { i += 1 }
+                let piece = UnsafeRawBufferPointer(rebasing: bytes[nameStart..<i])
+                guard i < n else {
+                    name.append(contentsOf: piece)
+                    break
+                }
                 let b = bytes[i]
-                if b == UInt8(ascii: "=") {
-                    state = .text(beginField())
-                    i += 1
-                } else if b == UInt8(ascii: "\n") {
-                    state = .length(beginField(), bytesRead: 0, value: 0)
-                    i += 1
-                } else if Self.isNameByte(b) && name.count < Self.maxNameLength {
-                    name.append(b)
-                    i += 1
-                } else {
+                guard b == UInt8(ascii: "=") || b == UInt8(ascii: "\n") else {
+                    name.append(contentsOf: piece)
                     skipEntry(
                         because: Self.isNameByte(b) ? "a field name is too long" : "a field name has the byte \(b)",
                         into: &sink)
+                    break
                 }
+                let field: JournalEntry.Field?
+                if name.isEmpty {
+                    field = beginField(named: piece)
+                } else {
+                    name.append(contentsOf: piece)
+                    field = name.withUnsafeBytes { beginField(named: $0) }
+                }
+                state = b == UInt8(ascii: "=") ? .text(field) : .length(field, bytesRead: 0, value: 0)
+                i += 1
 
             case .text(let field):
                 let newline = bytes.firstIndex(of: UInt8(ascii: "\n"), from: i)
@@ -181,11 +192,10 @@ struct JournalExportDecoder: LogDecoder {
         state = .fieldStart
     }
 
-    /// The kept field `name` names, unless it is skipped or was already seen in this entry.
-    private mutating func beginField() -> JournalEntry.Field? {
+    /// The kept field `key` names, unless it is skipped or was already seen in this entry.
+    private mutating func beginField(named key: UnsafeRawBufferPointer) -> JournalEntry.Field? {
         fieldTruncated = false
-        let field = name.withUnsafeBytes { JournalEntry.field(named: $0) }
-        guard let field, entry.begin(field) else { return nil }
+        guard let field = JournalEntry.field(named: key), entry.begin(field) else { return nil }
         return field
     }
 
@@ -197,7 +207,7 @@ struct JournalExportDecoder: LogDecoder {
         if piece.count > room && !fieldTruncated {
             fieldTruncated = true
             report(
-                "field \(String(decoding: name, as: UTF8.self)) is over the \(maxFieldBytes)-byte limit; "
+                "field \(field.name) is over the \(maxFieldBytes)-byte limit; "
                     + "the rest was dropped", into: &sink)
         }
         entry.values[field.rawValue].append(contentsOf: UnsafeRawBufferPointer(rebasing: piece.prefix(max(room, 0))))

@@ -7,7 +7,8 @@ struct LineDecoder<Format: LineFormat>: LogDecoder {
     private var format: Format
 
     init(context: DecoderContext) {
-        framer = LineFramer(maxLineBytes: context.maxRecordBytes)
+        framer = LineFramer(
+            maxLineBytes: context.maxRecordBytes, gate: Format.gateEncoding.flatMap { context.gates?.gate(for: $0) })
         format = Format(context: context)
     }
 

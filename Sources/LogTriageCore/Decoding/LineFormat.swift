@@ -14,9 +14,13 @@ protocol LineFormat {
     /// Offset in the current file where a record still held starts: 0 when it started in an earlier file, `nil`
     /// when nothing is held.
     var heldOffset: Int64? { get }
+    /// How a line spells its message, for the gate that lets lines without a catalog literal skip decoding and
+    /// matching; `nil` for a format whose lines are all decoded and matched.
+    static var gateEncoding: CandidateGate.Encoding? { get }
 }
 
 extension LineFormat {
+    static var gateEncoding: CandidateGate.Encoding? { nil }
     mutating func endOfFile<S: RecordSink>(into sink: inout S) {}
     mutating func finish<S: RecordSink>(into sink: inout S) {}
     var heldOffset: Int64? { nil }

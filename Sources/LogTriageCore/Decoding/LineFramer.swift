@@ -3,8 +3,14 @@
 /// Lines that lie wholly inside one chunk are handed on in place; only a line that spans chunks is copied, into a
 /// carry buffer that is reused. `\n` ends a line and a `\r` before it is dropped; empty lines are not handed on.
 /// A line longer than `maxLineBytes` keeps its first `maxLineBytes` bytes and one `DecodeProblem` is reported.
+///
+/// With a `CandidateGate`, each chunk is searched for the gate's literals first, and a line inside the chunk in
+/// which none ends is handed on with `isCandidate` false. A line that spans chunks is always a candidate.
 struct LineFramer {
     private let maxLineBytes: Int
+    private let gate: CandidateGate?
+    /// Where gate literals end in the current chunk, ascending; reused.
+    private var gateEnds: [Int] = []
     /// The start of a line that spans chunks: at most `maxLineBytes + 1` bytes, the extra one for a final `\r`.
     private var carry: [UInt8] = []
     /// Full length of the carried line so far, including bytes dropped beyond the cap.
@@ -16,9 +22,10 @@ struct LineFramer {
     /// Offset of the first byte not yet part of a delivered line.
     private var lineStart: Int64 = 0
 
-    init(maxLineBytes: Int) {
+    init(maxLineBytes: Int, gate: CandidateGate? = nil) {
         precondition(maxLineBytes > 0, "maxRecordBytes must be positive")
         self.maxLineBytes = maxLineBytes
+        self.gate = gate
     }
 
     /// Offset just past the last line handed on.
@@ -31,6 +38,12 @@ struct LineFramer {
         _ bytes: UnsafeRawBufferPointer, to format: inout F, sink: inout S
     ) {
         var start = 0
+        var nextGateEnd = 0
+        if let gate {
+            gateEnds.removeAll(keepingCapacity: true)
+            gate.ends(in: bytes, into: &gateEnds)
+            gateEnds.append(Int.max)  // a sentinel: no more literals
+        }
         while start < bytes.count {
             guard let end = bytes.firstIndex(of: UInt8(ascii: "\n"), from: start) else {
                 appendToCarry(UnsafeRawBufferPointer(rebasing: bytes[start...]))
@@ -39,7 +52,15 @@ struct LineFramer {
             let piece = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
             if carriedLength == 0 {
                 let endsWithCR = piece.last == UInt8(ascii: "\r")
-                deliver(piece, length: piece.count, endsWithCR: endsWithCR, terminated: true, to: &format, sink: &sink)
+                var isCandidate = true
+                if gate != nil {
+                    // A literal ending at offset e has its last byte at e - 1: in this line when start < e <= end.
+                    while gateEnds[nextGateEnd] <= start { nextGateEnd += 1 }
+                    isCandidate = gateEnds[nextGateEnd] <= end
+                }
+                deliver(
+                    piece, length: piece.count, endsWithCR: endsWithCR, terminated: true, isCandidate: isCandidate,
+                    to: &format, sink: &sink)
             } else {
                 appendToCarry(piece)
                 deliverCarry(terminated: true, to: &format, sink: &sink)
@@ -82,7 +103,7 @@ struct LineFramer {
 
     /// Hands on one line whose first bytes are in `stored` and whose full length (before capping) is `length`.
     private mutating func deliver<F: LineFormat, S: RecordSink>(
-        _ stored: UnsafeRawBufferPointer, length: Int, endsWithCR: Bool, terminated: Bool,
+        _ stored: UnsafeRawBufferPointer, length: Int, endsWithCR: Bool, terminated: Bool, isCandidate: Bool = true,
         to format: inout F, sink: inout S
     ) {
         let number = lineNumber
@@ -102,6 +123,7 @@ struct LineFramer {
         guard contentLength > 0 else { return }
         // Safe because `stored` holds min(length, maxLineBytes + 1) >= contentLength bytes.
         let content = UnsafeRawBufferPointer(rebasing: stored[..<contentLength])
-        format.decode(FramedLine(bytes: content, number: number, offset: offset), into: &sink)
+        format.decode(
+            FramedLine(bytes: content, number: number, offset: offset, isCandidate: isCandidate), into: &sink)
     }
 }

@@ -46,6 +46,9 @@ public struct DecoderContext: Sendable {
     public var utcOffsetSeconds: Int
     /// Longest record kept whole; bytes beyond it are dropped from the record and a problem is reported.
     public var maxRecordBytes: Int
+    /// When set, line-based formats look for the catalog's literals in each chunk first and mark the records of
+    /// lines without any as no candidates (`LogRecord.isCandidate`), decoding them only as far as counting needs.
+    public var gates: CandidateGates?
 
     public init(defaultYear: Int, utcOffsetSeconds: Int = 0, maxRecordBytes: Int = 1 << 20) {
         self.defaultYear = defaultYear

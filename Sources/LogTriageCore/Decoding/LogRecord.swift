@@ -21,6 +21,9 @@ public struct LogRecord {
     /// True when the record began in the previous file of a rotated set (a docker line split across a
     /// rotation); `line` and `offset` are then positions in that file.
     public var startsInPreviousFile = false
+    /// False when a `CandidateGate` found no catalog literal in the record's raw bytes, so it cannot be evidence
+    /// or context and `message` may have been left undecoded (empty); matching skips it, counting does not.
+    public var isCandidate = true
 
     public init(
         message: UnsafeRawBufferPointer,

@@ -12,10 +12,14 @@ struct NginxAccessLineFormat: LineFormat {
 
     init(context: DecoderContext) {}
 
+    static var gateEncoding: CandidateGate.Encoding? { .verbatim }
+
     /// Decodes one line. O(min(line length, `searchWindow`)).
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
-        sink.accept(
-            LogRecord(message: line.bytes, time: Self.time(in: line.bytes), line: line.number, offset: line.offset))
+        var record = LogRecord(
+            message: line.bytes, time: Self.time(in: line.bytes), line: line.number, offset: line.offset)
+        record.isCandidate = line.isCandidate
+        sink.accept(record)
     }
 
     /// The time in the first `[…]` that holds one, within the search window.

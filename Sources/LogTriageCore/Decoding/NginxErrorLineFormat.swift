@@ -12,9 +12,13 @@ struct NginxErrorLineFormat: LineFormat {
         utcOffsetSeconds = context.utcOffsetSeconds
     }
 
+    static var gateEncoding: CandidateGate.Encoding? { .verbatim }
+
     /// Decodes one line. O(1) beyond handing it on.
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
         let time = Timestamp.parseSlashed(line.bytes, at: 0, defaultOffset: utcOffsetSeconds)?.micros
-        sink.accept(LogRecord(message: line.bytes, time: time, line: line.number, offset: line.offset))
+        var record = LogRecord(message: line.bytes, time: time, line: line.number, offset: line.offset)
+        record.isCandidate = line.isCandidate
+        sink.accept(record)
     }
 }

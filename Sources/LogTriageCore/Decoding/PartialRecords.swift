@@ -28,6 +28,9 @@ struct PartialRecords {
 
     /// Offset in the current file where the earliest held record starts: 0 when it started in an earlier file,
     /// `nil` when nothing is held.
+    /// Whether a record is in progress on any stream.
+    var isHolding: Bool { held[0].isHeld || held[1].isHeld }
+
     var heldOffset: Int64? {
         held.lazy.filter(\.isHeld).map { $0.fromEarlierFile ? 0 : $0.offset }.min()
     }
@@ -48,12 +51,16 @@ struct PartialRecords {
     }
 
     /// Ends the record on `stream` with its last part and hands it on; without a held record the part is the
-    /// whole record and is handed on in place. O(`part.count`).
+    /// whole record and is handed on in place, as a candidate for matching or not as its line was. A record joined
+    /// from parts is always a candidate: a literal may straddle two parts. O(`part.count`).
     mutating func completeRecord<S: RecordSink>(
-        lastPart: UnsafeRawBufferPointer, stream: Int, line: Int, offset: Int64, time: Int64?, into sink: inout S
+        lastPart: UnsafeRawBufferPointer, stream: Int, line: Int, offset: Int64, time: Int64?,
+        isCandidate: Bool = true, into sink: inout S
     ) {
         guard held[stream].isHeld else {
-            sink.accept(LogRecord(message: lastPart, time: time, line: line, offset: offset))
+            var record = LogRecord(message: lastPart, time: time, line: line, offset: offset)
+            record.isCandidate = isCandidate
+            sink.accept(record)
             return
         }
         append(lastPart, stream: stream, into: &sink)

@@ -22,6 +22,8 @@ struct PlainLineFormat: LineFormat {
         utcOffsetSeconds = context.utcOffsetSeconds
     }
 
+    static var gateEncoding: CandidateGate.Encoding? { .verbatim }
+
     /// Decodes one line. O(`timeWindow`) beyond handing it on.
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
         var message = line.bytes
@@ -31,7 +33,9 @@ struct PlainLineFormat: LineFormat {
             message = UnsafeRawBufferPointer(rebasing: line.bytes[prefix.messageStart...])
         }
         let time = Self.findTime(in: message, year: defaultYear, utcOffsetSeconds: utcOffsetSeconds)
-        sink.accept(LogRecord(message: message, source: source, time: time, line: line.number, offset: line.offset))
+        var record = LogRecord(message: message, source: source, time: time, line: line.number, offset: line.offset)
+        record.isCandidate = line.isCandidate
+        sink.accept(record)
     }
 
     /// The `docker compose logs` prefix: a service name, one or more spaces, then `|` and a space (or the line's

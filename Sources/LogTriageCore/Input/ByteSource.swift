@@ -19,6 +19,8 @@ public protocol ByteSource: AnyObject {
 /// Reads a file descriptor with `read(2)`.
 public final class FileDescriptorSource: ByteSource {
     private let fd: Int32
+    /// The descriptor read, for `fstat`; it stays owned by this source.
+    var descriptor: Int32 { fd }
     private let ownsDescriptor: Bool
     public private(set) var storedOffset: Int64 = 0
 

@@ -22,6 +22,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case binary
         /// A journald binary journal file, which only journalctl reads.
         case journalFile
+        /// ISA-L was asked for by name but cannot be used here; `detail` says why.
+        case inflateEngineUnavailable
     }
 
     public var kind: Kind
@@ -63,6 +65,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
             return "binary data, not a text log (a NUL byte at byte \(offset)); skipped"
         case .journalFile:
             return "a journald binary file; read it with `journalctl --file FILE -o export | logtriage scan -`"
+        case .inflateEngineUnavailable:
+            return "cannot inflate with ISA-L: \(detail); zlib can read the file instead"
         }
     }
 }

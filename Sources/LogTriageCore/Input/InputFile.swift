@@ -11,19 +11,33 @@ struct InputFile {
     /// The file's modification time; `nil` for standard input.
     let modified: Date?
 
-    /// Opens `path` (`-` for standard input) and recognises its compression. O(1) beyond the first read.
-    static func open(_ path: String) throws(InputError) -> InputFile {
+    /// Stored bytes from which gzip data is worth a reader thread of its own: below it, starting the thread and
+    /// its ring costs more than inflating alongside decoding.
+    static let readAheadMinimumBytes: Int64 = 1 << 20
+
+    /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`,
+    /// on a thread of its own when `readAhead` is set and the file is large (a stream always is). O(1) beyond the
+    /// first read.
+    static func open(
+        _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false
+    ) throws(InputError)
+        -> InputFile
+    {
         let raw: ByteSource
-        let modified: Date?
+        let status: FileStatus?
         if path == "-" {
             raw = FileDescriptorSource(descriptor: 0)
-            modified = nil
+            status = nil
         } else {
-            raw = try FileDescriptorSource(path: path)
-            modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+            let file = try FileDescriptorSource(path: path)
+            raw = file
+            status = FileStatus.of(descriptor: file.descriptor)
         }
+        let large = status.map { !$0.isRegular || $0.size >= readAheadMinimumBytes } ?? true
         return InputFile(
-            path: path, display: displayName(path), source: try InputOpener.open(raw), modified: modified)
+            path: path, display: displayName(path),
+            source: try InputOpener.open(raw, inflate: inflate, readAhead: readAhead && large),
+            modified: status?.modified)
     }
 
     /// How messages name `path`.

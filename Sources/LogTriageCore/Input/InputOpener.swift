@@ -26,7 +26,13 @@ enum InputOpener {
 
     /// Wraps `raw` so that it yields decompressed bytes. The first bytes are read to look at the magic and then
     /// served again, so nothing is lost and a pipe (stdin) works the same as a file.
-    static func open(_ raw: ByteSource) throws(InputError) -> ByteSource {
+    ///
+    /// gzip data is inflated by `inflate` (`.auto`: ISA-L when available, else zlib; `.isal` throws
+    /// `InputError.Kind.inflateEngineUnavailable` when it is not), on a reader thread (`ReadAheadSource`) when
+    /// `readAhead` is set. Other data is passed through on the caller's thread.
+    static func open(
+        _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false
+    ) throws(InputError) -> ByteSource {
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
         defer { head.deallocate() }
         var filled = 0
@@ -44,6 +50,8 @@ enum InputOpener {
             throw InputError(kind: .journalFile, operation: "read", offset: 0)
         }
         let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
-        return isGzip(bytes) ? try GzipSource(upstream: prefixed) : prefixed
+        guard isGzip(bytes) else { return prefixed }
+        let gzip = try GzipSource(upstream: prefixed, engine: inflate)
+        return readAhead ? try ReadAheadSource(upstream: gzip) : gzip
     }
 }

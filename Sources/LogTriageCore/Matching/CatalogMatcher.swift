@@ -24,6 +24,8 @@ public final class CatalogMatcher {
         // Sendable because every stored property is immutable after `init` and the automaton's `scan` only
         // reads its tables.
         public let table: RuleTable
+        /// The gates decoders use to skip the lines of a chunk that hold none of the table's literals.
+        public let gates: CandidateGates
         let automaton: LiteralAutomaton
         /// For each automaton literal, the rules it plays a role in.
         let roles: [[(rule: Int, role: Role)]]
@@ -59,6 +61,7 @@ public final class CatalogMatcher {
                 }
             }
             self.table = table
+            self.gates = CandidateGates(table)
             self.roles = roles
             self.automaton = LiteralAutomaton(literals)
         }

@@ -5,9 +5,24 @@
 /// Bytes are first mapped to equivalence classes (bytes no literal tells apart share a class), which keeps the
 /// transition table small. Match states are numbered last, so the scan loop tests one comparison per byte.
 ///
-/// Complexity: `scan` is O(n) in the input with one table lookup per byte and no allocation; building is
-/// O(states × classes × literals) once at start-up.
+/// In front of the automaton sits a `Prefilter`: while no partial match is in progress (the start state), the
+/// scan jumps to the next position where some literal may start, and steps the automaton from there until it is
+/// back in the start state. Catalog literals are rare in logs, so most bytes are skipped by a SIMD search instead
+/// of stepped through. Occurrences are reported exactly as without it.
+///
+/// Complexity: `scan` is O(n) in the input with no allocation: a SIMD test for each skipped position, one table
+/// lookup for each position the automaton steps through; building is O(states × classes × literals) once at
+/// start-up.
 public final class LiteralAutomaton {
+    /// Whether `scan` may skip bytes with a prefilter.
+    public enum PrefilterChoice: Sendable, Hashable {
+        /// Uses one when the literals make it selective (an estimated candidate at most every 8 positions), with
+        /// the fastest code path of this CPU.
+        case automatic
+        /// Steps the automaton through every byte (for comparisons).
+        case disabled
+    }
+
     /// One literal to find.
     public struct Literal: Hashable, Sendable {
         public var bytes: [UInt8]
@@ -39,10 +54,35 @@ public final class LiteralAutomaton {
     /// For match state `s`, the literals it reports are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`.
     private let outputStart: [Int32]
     private let outputs: [Int32]
+    /// Finds where a literal may start; nil when it would not pay for itself or was not wanted.
+    let prefilter: Prefilter?
+    /// `prefilter`'s search, which `scan` uses without reference counting; `prefilter` keeps it valid.
+    private let search: Prefilter.Search?
 
-    public init(_ literals: [Literal]) {
+    /// Compiles `literals` (none may be empty).
+    ///
+    /// Complexity: O(states × classes × literals).
+    public convenience init(_ literals: [Literal], prefilter: PrefilterChoice = .automatic) {
+        switch prefilter {
+        case .automatic:
+            let candidate = Prefilter(literals)
+            self.init(literals, prefilter: candidate.isWorthwhile ? candidate : nil)
+        case .disabled:
+            self.init(literals, prefilter: nil)
+        }
+    }
+
+    /// Compiles `literals` with a prefilter on `path`, however unselective (for tests).
+    convenience init(_ literals: [Literal], forcingPrefilterPath path: Prefilter.Path) {
+        self.init(literals, prefilter: Prefilter(literals, path: path))
+    }
+
+    /// `prefilter` must have been built from `literals`.
+    private init(_ literals: [Literal], prefilter: Prefilter?) {
         precondition(literals.allSatisfy { !$0.bytes.isEmpty }, "empty literal")
         self.literals = literals
+        self.prefilter = prefilter
+        self.search = prefilter?.search
 
         // Byte classes: refine one class by each position's accepted set.
         var classOf = [Int](repeating: 0, count: 256)
@@ -158,11 +198,20 @@ public final class LiteralAutomaton {
     }
 
     /// Calls `found` with the index of every literal occurrence in `bytes` (a literal found several times is
-    /// reported each time).
+    /// reported each time), in the order the occurrences end.
     ///
     /// Complexity: O(n) for n bytes, plus O(1) per occurrence.
     @inline(__always)
     public func scan(_ bytes: UnsafeRawBufferPointer, _ found: (Int) -> Void) {
+        scanEnds(bytes) { literal, _ in found(literal) }
+    }
+
+    /// Calls `found` with the index of every literal occurrence in `bytes` and the offset just past its last byte,
+    /// in the order the occurrences end (occurrences ending at the same byte by literal index).
+    ///
+    /// Complexity: O(n) for n bytes, plus O(1) per occurrence.
+    @inline(__always)
+    public func scanEnds(_ bytes: UnsafeRawBufferPointer, _ found: (_ literal: Int, _ end: Int) -> Void) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         let classCount = Int(self.classCount)
         let firstMatch = self.firstMatchState
@@ -170,20 +219,38 @@ public final class LiteralAutomaton {
         let count = bytes.count
         classOf.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { table in
-                var state: UInt32 = 0
-                var i = 0
-                while i < count {
-                    // safe because i < count, classes has 256 entries, and every state * classCount + class is
-                    // inside the table the constructor built
-                    let cls = Int(classes[Int(input[i])])
-                    state = table[Int(state) &* classCount &+ cls]
-                    if state >= firstMatch {
-                        let slot = Int(state - firstMatch)
-                        for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) {
-                            found(Int(outputs[k]))
-                        }
+                // safe because callers pass i < count, classes has 256 entries, and every state * classCount +
+                // class is inside the table the constructor built
+                @inline(__always) func step(_ state: UInt32, _ i: Int) -> UInt32 {
+                    table[Int(state) &* classCount &+ Int(classes[Int(input[i])])]
+                }
+                @inline(__always) func report(_ state: UInt32, _ end: Int) {
+                    let slot = Int(state - firstMatch)
+                    for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) { found(Int(outputs[k]), end) }
+                }
+                guard let search else {
+                    var state: UInt32 = 0
+                    var i = 0
+                    while i < count {
+                        state = step(state, i)
+                        i &+= 1
+                        if state >= firstMatch { report(state, i) }
                     }
-                    i &+= 1
+                    return
+                }
+                // Jumping is exact: in the start state no partial match is pending, and the prefilter skips only
+                // positions that start no literal. A partial match begun at a skipped position is missing from
+                // the state the automaton has after a jump, but it would have died unreported.
+                var i = 0
+                while true {
+                    i = search.next(input, count, from: i)
+                    guard i < count else { return }
+                    var state: UInt32 = 0
+                    repeat {
+                        state = step(state, i)
+                        i &+= 1
+                        if state >= firstMatch { report(state, i) }
+                    } while state != 0 && i < count
                 }
             }
         }

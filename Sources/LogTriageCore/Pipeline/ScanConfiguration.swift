@@ -22,6 +22,11 @@ public struct ScanConfiguration: Sendable {
     public var maxProblemsPerFile: Int
     /// Rotated sets scanned at the same time, each on its own thread; the result is the same whatever the number.
     public var jobs: Int
+    /// Which library inflates gzip data.
+    public var inflate: InflateEngine = .auto
+    /// Whether gzip data is inflated on a thread of its own, ahead of decoding and matching (a bounded ring of
+    /// buffers), so that one large compressed file keeps two cores busy.
+    public var readAhead = true
     /// Stored bytes read between two progress reports.
     public var progressInterval: Int64 = 8 << 20
 

@@ -58,7 +58,12 @@ struct ScanSink: RecordSink {
         let time = record.time ?? lastTime
         lastTime = time
         guard window.admits(time) else { return }
-        matcher.match(record.message, hits: &hits, contextRules: &contextRules)
+        if record.isCandidate {
+            matcher.match(record.message, hits: &hits, contextRules: &contextRules)
+        } else {
+            hits.removeAll(keepingCapacity: true)
+            contextRules.removeAll(keepingCapacity: true)
+        }
         let source = record.source.isEmpty ? setSource : classifier.source(namedBytes: record.source)
         classifier.observe(
             record.message,

@@ -53,7 +53,8 @@ final class SetScanner {
         defer { sink.endFile() }
         let input: InputFile
         do {
-            input = try InputFile.open(path)
+            input = try InputFile.open(
+                path, inflate: configuration.inflate, readAhead: configuration.readAhead)
         } catch {
             sink.inputProblem(error, file: display)
             return
@@ -71,7 +72,8 @@ final class SetScanner {
         stats.files += 1
         if decoder == nil || detected != format {
             decoder?.finish(into: &sink)
-            let context = DecoderContext(modified: input.modified, utcOffsetSeconds: configuration.utcOffsetSeconds)
+            var context = DecoderContext(modified: input.modified, utcOffsetSeconds: configuration.utcOffsetSeconds)
+            context.gates = sink.matcher.program.gates
             decoder = DecoderFactory.make(for: detected, context: context, sink: ScanSink.self)
             format = detected
         }

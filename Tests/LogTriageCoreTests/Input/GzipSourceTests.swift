@@ -17,7 +17,10 @@ final class ChunkedSource: ByteSource {
         let start = Int(storedOffset)
         let n = min(piece, buffer.count, bytes.count - start)
         guard n > 0 else { return 0 }
-        for i in 0..<n { buffer[i] = bytes[start + i] }
+        bytes.withUnsafeBytes { raw in
+            // safe because start + n <= bytes.count and n <= buffer.count
+            buffer.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: n)
+        }
         storedOffset += Int64(n)
         return n
     }
@@ -43,23 +46,26 @@ func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
     static let text = (1...400).map { "line \($0) of the first member\n" }.joined()
     static let second = "a second member, as `cat a.gz b.gz` makes\n"
 
-    @Test(arguments: [1, 2, 7, 64, 4096, 1 << 16])
-    func multiMemberWithExtraFieldIsReadWhole(piece: Int) throws {
+    @Test(arguments: GzipTestData.engines, [1, 2, 7, 64, 4096, 1 << 16])
+    func multiMemberWithExtraFieldIsReadWhole(engine: InflateEngine, piece: Int) throws {
         let data =
             GzipTestData.member(Self.text, extra: Array("docker-metadata".utf8))
             + GzipTestData.member(Self.second)
         #expect(data[3] & 0x04 != 0, "FEXTRA flag set")
         for chunk in [1, 3, 4096] {
-            let (bytes, error) = drain(try InputOpener.open(ChunkedSource(data, piece: piece)), chunk: chunk)
+            let source = try InputOpener.open(ChunkedSource(data, piece: piece), inflate: engine)
+            let (bytes, error) = drain(source, chunk: chunk)
             #expect(error == nil)
             #expect(String(decoding: bytes, as: UTF8.self) == Self.text + Self.second)
+            #expect(source.storedOffset == Int64(data.count))
         }
     }
 
-    @Test func truncatedDataReportsWhatWasRead() throws {
+    @Test(arguments: GzipTestData.engines)
+    func truncatedDataReportsWhatWasRead(engine: InflateEngine) throws {
         let data = GzipTestData.member(Self.text)
         let cut = Array(data[..<(data.count / 2)])
-        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(cut, piece: 100)), chunk: 512)
+        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(cut, piece: 100), inflate: engine), chunk: 512)
         let failure = try #require(error)
         #expect(failure.kind == .truncatedGzip)
         #expect(failure.offset == Int64(cut.count))
@@ -69,26 +75,39 @@ func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
         #expect(failure.description.contains("truncated at compressed byte \(cut.count)"))
     }
 
-    @Test func corruptDataIsAnError() throws {
+    @Test(arguments: GzipTestData.engines)
+    func corruptDataIsAnError(engine: InflateEngine) throws {
         var data = GzipTestData.member(Self.text)
         for i in 12..<40 { data[i] ^= 0x5a }
-        let (_, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 4096)), chunk: 4096)
+        let (_, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 4096), inflate: engine), chunk: 4096)
         #expect(error?.kind == .corruptGzip)
     }
 
-    @Test func trailingGarbageIsReportedAfterTheData() throws {
-        let data = GzipTestData.member(Self.second) + Array("not gzip".utf8)
-        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 5)), chunk: 64)
+    @Test(arguments: GzipTestData.engines)
+    func trailingGarbageIsReportedAfterTheData(engine: InflateEngine) throws {
+        let member = GzipTestData.member(Self.second)
+        let data = member + Array("not gzip".utf8)
+        let (bytes, error) = drain(try InputOpener.open(ChunkedSource(data, piece: 5), inflate: engine), chunk: 64)
         #expect(String(decoding: bytes, as: UTF8.self) == Self.second)
         #expect(error?.kind == .trailingGarbage)
+        #expect(error?.offset == Int64(member.count))
     }
 
-    @Test func plainTextPassesThroughUnchanged() throws {
+    @Test(arguments: GzipTestData.engines)
+    func plainTextPassesThroughUnchanged(engine: InflateEngine) throws {
         for text in ["", "a", "ab", "plain text that is not gzip\n"] {
-            let (bytes, error) = drain(try InputOpener.open(ChunkedSource(Array(text.utf8), piece: 3)), chunk: 2)
+            let source = try InputOpener.open(ChunkedSource(Array(text.utf8), piece: 3), inflate: engine)
+            let (bytes, error) = drain(source, chunk: 2)
             #expect(error == nil)
             #expect(bytes == Array(text.utf8))
         }
+    }
+
+    @Test(arguments: GzipTestData.engines)
+    func emptyInputIsEmpty(engine: InflateEngine) throws {
+        let (bytes, error) = drain(try GzipSource(upstream: ChunkedSource([], piece: 1), engine: engine), chunk: 16)
+        #expect(error == nil)
+        #expect(bytes.isEmpty)
     }
 
     @Test func otherCompressionsAndJournalFilesAreRefusedByContent() {
@@ -102,6 +121,27 @@ func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
             #expect(throws: InputError(kind: kind, operation: "read", offset: 0)) {
                 _ = try InputOpener.open(ChunkedSource(bytes, piece: 1))
             }
+        }
+    }
+
+    @Test func autoPicksISALWhenAvailableAndZlibOtherwise() throws {
+        let data = GzipTestData.member(Self.second)
+        let source = try GzipSource(upstream: ChunkedSource(data, piece: 64), engine: .auto)
+        #expect(source.engine == (InflateEngine.isalAvailable ? .isal : .zlib))
+        #expect(try GzipSource(upstream: ChunkedSource(data, piece: 64), engine: .zlib).engine == .zlib)
+        #expect(InflateEngine.isalAvailable == (InflateEngine.isalUnavailableReason == nil))
+    }
+
+    @Test func askingForAnUnavailableISALIsATypedError() throws {
+        let data = GzipTestData.member(Self.second)
+        if InflateEngine.isalAvailable {
+            #expect(try GzipSource(upstream: ChunkedSource(data, piece: 64), engine: .isal).engine == .isal)
+        } else {
+            let error = #expect(throws: InputError.self) {
+                _ = try InputOpener.open(ChunkedSource(data, piece: 64), inflate: .isal)
+            }
+            #expect(error?.kind == .inflateEngineUnavailable)
+            #expect(error?.description.contains("cannot inflate with ISA-L") == true)
         }
     }
 }

@@ -80,3 +80,100 @@ import Testing
         #expect(!called)
     }
 }
+
+/// The automaton with its prefilter, each code path forced, against the automaton alone.
+@Suite struct PrefilteredScanTests {
+    typealias Literal = LiteralAutomaton.Literal
+
+    /// Every occurrence as (literal, end offset), in the order `scanEnds` reports them.
+    static func occurrences(_ automaton: LiteralAutomaton, _ text: [UInt8]) -> [[Int]] {
+        var found: [[Int]] = []
+        text.withUnsafeBytes { raw in automaton.scanEnds(raw) { found.append([$0, $1]) } }
+        return found
+    }
+
+    /// The automaton alone, then with each supported code path of the prefilter forced on however unselective
+    /// the literals, then as `init` chooses.
+    static func variants(_ literals: [Literal]) -> [LiteralAutomaton] {
+        [LiteralAutomaton(literals, prefilter: .disabled)]
+            + PrefilterTests.supportedPaths.map { LiteralAutomaton(literals, forcingPrefilterPath: $0) }
+            + [LiteralAutomaton(literals)]
+    }
+
+    @Test func prefilteredScansReportExactlyWhatThePlainScanReports() {
+        for seed in UInt64(0)..<150 {
+            var generator = PrefilterTests.Seeded(seed)
+            let alphabet = [PrefilterTests.smallAlphabet, PrefilterTests.textAlphabet][Int(seed % 2)]
+            let literals = PrefilterTests.randomLiterals(30, alphabet, using: &generator).map { literal in
+                var shorter = literal
+                shorter.bytes = Array(literal.bytes.prefix(Int.random(in: 1...12, using: &generator)))
+                return shorter
+            }
+            let automata = Self.variants(literals)
+            for count in [0, 1, 2, 3, 17, 33, 34, 35, 64, 65, 66, 67, Int.random(in: 68...300, using: &generator)] {
+                let text = PrefilterTests.randomText(count, alphabet, planting: literals, using: &generator)
+                let plain = Self.occurrences(automata[0], text)
+                // The plain scan agrees with the naive search: same literals ending at each position.
+                var byEnd = [[Int]](repeating: [], count: count)
+                for occurrence in plain { byEnd[occurrence[1] - 1].append(occurrence[0]) }
+                #expect(byEnd.map { $0.sorted() } == LiteralAutomatonTests.naive(literals, text), "seed \(seed)")
+                for automaton in automata.dropFirst() {
+                    #expect(
+                        Self.occurrences(automaton, text) == plain,
+                        "seed \(seed), \(count) bytes, prefilter \(automaton.prefilter.map { "\($0.path)" } ?? "off")")
+                }
+                // `scan` reports the same literals in the same order as `scanEnds`.
+                var literalsFound: [Int] = []
+                text.withUnsafeBytes { raw in automata[1].scan(raw) { literalsFound.append($0) } }
+                #expect(literalsFound == plain.map { $0[0] })
+            }
+        }
+    }
+
+    @Test func aMegabyteOfLogLinesWithCatalogLiterals() throws {
+        let catalog = try TestSupport.repositoryCatalog()
+        var literals: [Literal] = []
+        for rule in catalog.incidents.flatMap(\.evidence) {
+            for text in rule.any + rule.not + (rule.context?.any ?? []) {
+                literals.append(Literal(text, ignoreCase: rule.ignoreCase))
+            }
+        }
+        var generator = PrefilterTests.Seeded(11)
+        let words = [
+            "GET", "/api/login", "HTTP/1.1", "200", "connect()", "failed", "upstream", "container", "status=0",
+            "worker", "Booting", "pid", "INFO", "ERROR", "address", "in", "use", "could", "not", "be", "resolved",
+            "Connection", "refused", "while", "connecting", "to", "is", "unhealthy", "{\"log\":\"", "\\n\"}", "'",
+            ": ", "(", ")", "[Server]", "task=mysqld", "Found", "option",
+        ]
+        var text: [UInt8] = []
+        while text.count < 1_000_000 {
+            if Int.random(in: 0..<40, using: &generator) == 0 {
+                let literal = literals.randomElement(using: &generator)!
+                text += literal.bytes.map { literal.ignoreCase && Bool.random(using: &generator) ? $0 ^ 0x20 : $0 }
+            } else {
+                text += Array(words.randomElement(using: &generator)!.utf8)
+            }
+            text.append(Int.random(in: 0..<12, using: &generator) == 0 ? 0x0a : 0x20)
+        }
+        let automata = Self.variants(literals)
+        let plain = Self.occurrences(automata[0], text)
+        #expect(plain.count > 500)
+        #expect(automata.last!.prefilter != nil, "the catalog's literals are selective")
+        for automaton in automata.dropFirst() {
+            #expect(Self.occurrences(automaton, text) == plain, "\(automaton.prefilter.map { "\($0.path)" } ?? "off")")
+        }
+        // Line by line, as the matcher scans records.
+        var start = 0
+        var byLine: [[Int]] = []
+        var plainByLine: [[Int]] = []
+        text.withUnsafeBytes { raw in
+            for (index, byte) in text.enumerated() where byte == 0x0a {
+                let line = UnsafeRawBufferPointer(rebasing: raw[start...index])
+                automata[0].scanEnds(line) { plainByLine.append([$0, start + $1]) }
+                automata.last!.scanEnds(line) { byLine.append([$0, start + $1]) }
+                start = index + 1
+            }
+        }
+        #expect(byLine == plainByLine)
+    }
+}
