@@ -68,4 +68,37 @@ size_t cpf_find(const cpf_prefilter *prefilter, const uint8_t *bytes, size_t cou
 /// (for tests and measurements). Positions near the end are tested as if the input went on with zero bytes.
 size_t cpf_find_unconfirmed(const cpf_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from);
 
+/// A second kind of search, for literal sets too large for the 8 buckets of the fingerprint: a position passes
+/// when the hash of the 4 bytes there, each ORed with 0x20 (so that ASCII case does not matter), has its bit set in
+/// a 262,144-bit table (32 KiB) built from one 4-byte gram of each literal. Literals of 1 to 3 bytes are looked up
+/// exactly instead, their first byte (or 2 bytes) ORed alike, in tables of their own. A superset of the positions
+/// where a literal starts is passed; confirming is left to the automaton.
+///
+/// Make one with `cpf_hash_create`, add literals with `cpf_hash_add`, search with `cpf_hash_find` (from any
+/// number of threads once built), free it with `cpf_hash_destroy`.
+typedef struct cpf_hash_prefilter cpf_hash_prefilter;
+
+cpf_hash_prefilter *cpf_hash_create(void);
+
+void cpf_hash_destroy(cpf_hash_prefilter *prefilter);
+
+/// Adds a literal of `length` >= 1 bytes (case folding is implied: every literal is looked up as if ignoring
+/// case).
+void cpf_hash_add(cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t length);
+
+/// The share of table bits set, weighted as a random position would meet them: an estimate of how many
+/// positions pass.
+double cpf_hash_pass_share(const cpf_hash_prefilter *prefilter);
+
+/// The first position in `from ..< count` that passes, or `count`. Reads only `bytes[from ..< count]`.
+///
+/// A literal's gram is its rarest 4 bytes (by a fixed model of log text) within its first 19 bytes, not always
+/// its first 4: a literal that starts at s has its gram at s + k for some k <= `cpf_hash_max_offset`, so a
+/// position p that passes means literals may start from p - `cpf_hash_max_offset` on, and one that starts before p
+/// may have its gram after p.
+size_t cpf_hash_find(const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from);
+
+/// The largest offset of a literal's gram into the literal.
+size_t cpf_hash_max_offset(const cpf_hash_prefilter *prefilter);
+
 #endif

@@ -54,22 +54,66 @@ public final class LiteralAutomaton {
     /// For match state `s`, the literals it reports are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`.
     private let outputStart: [Int32]
     private let outputs: [Int32]
+    /// Literals whose occurrences are confirmed byte for byte: the automaton folds ASCII case.
+    private let confirm: [Bool]
     /// Finds where a literal may start; nil when it would not pay for itself or was not wanted.
     let prefilter: Prefilter?
-    /// `prefilter`'s search, which `scan` uses without reference counting; `prefilter` keeps it valid.
-    private let search: Prefilter.Search?
+    /// The prefilter for sets too large for `prefilter`'s buckets, used when that one is not worthwhile.
+    let hashPrefilter: HashPrefilter?
+    /// The search `scan` jumps with, used without reference counting; the prefilters above keep it valid.
+    private let search: Jump?
+
+    /// One of the prefilters' searches.
+    enum Jump {
+        case fingerprint(Prefilter.Search)
+        case hash(HashPrefilter.Search)
+
+        /// Where the automaton starts next, and the position it must get past before it may stop in its start
+        /// state (see `HashPrefilter.Search.next`); both `count` when no literal can start in `from ..< count`.
+        @inline(__always)
+        func next(_ bytes: UnsafePointer<UInt8>, _ count: Int, from: Int) -> (start: Int, through: Int) {
+            switch self {
+            case .fingerprint(let search):
+                let start = search.next(bytes, count, from: from)
+                return (start, start)
+            case .hash(let search):
+                return search.next(bytes, count, from: from)
+            }
+        }
+    }
 
     /// Compiles `literals` (none may be empty).
     ///
-    /// Complexity: O(states × classes × literals).
+    /// Complexity: O(L + S × C) for L bytes of literals, S ≤ L + 1 states and C ≤ 256 byte classes (see
+    /// `Tables`), plus the prefilter's construction.
     public convenience init(_ literals: [Literal], prefilter: PrefilterChoice = .automatic) {
         switch prefilter {
         case .automatic:
-            let candidate = Prefilter(literals)
-            self.init(literals, prefilter: candidate.isWorthwhile ? candidate : nil)
+            // The fingerprint search is the faster when it is selective and its buckets are small: each position
+            // that passes is confirmed against every literal of its buckets. Large sets fill the 8 buckets; the
+            // hashed prefixes stay selective far longer and confirm nothing themselves.
+            let candidate = literals.count <= Self.maximumFingerprintLiterals ? Prefilter(literals) : nil
+            if let candidate, candidate.isWorthwhile {
+                self.init(literals, prefilter: candidate)
+            } else {
+                let hashed = HashPrefilter(literals)
+                self.init(
+                    literals, prefilter: nil,
+                    hashPrefilter: hashed.passShare <= Prefilter.maximumPassShare ? hashed : nil)
+            }
         case .disabled:
             self.init(literals, prefilter: nil)
         }
+    }
+
+    /// Above this many literals the hashed-prefix prefilter is used: with about 12 literals to a bucket, confirming
+    /// a fingerprint candidate costs more than the hash filter's false candidates do (measured with 1,059 literals:
+    /// the fingerprint search took 84% of a scan).
+    static let maximumFingerprintLiterals = 96
+
+    /// Compiles `literals` with the hashed-prefix prefilter, however unselective (for tests).
+    convenience init(_ literals: [Literal], forcingHashPrefilter: Void) {
+        self.init(literals, prefilter: nil, hashPrefilter: HashPrefilter(literals))
     }
 
     /// Compiles `literals` with a prefilter on `path`, however unselective (for tests).
@@ -77,124 +121,28 @@ public final class LiteralAutomaton {
         self.init(literals, prefilter: Prefilter(literals, path: path))
     }
 
-    /// `prefilter` must have been built from `literals`.
-    private init(_ literals: [Literal], prefilter: Prefilter?) {
+    /// The prefilters must have been built from `literals`; at most one is used.
+    private init(_ literals: [Literal], prefilter: Prefilter?, hashPrefilter: HashPrefilter? = nil) {
         precondition(literals.allSatisfy { !$0.bytes.isEmpty }, "empty literal")
         self.literals = literals
         self.prefilter = prefilter
-        self.search = prefilter?.search
-
-        // Byte classes: refine one class by each position's accepted set.
-        var classOf = [Int](repeating: 0, count: 256)
-        var classCount = 1
-        var seenSets = Set<[Bool]>()
-        for literal in literals {
-            for position in literal.bytes.indices {
-                let accepted = (0..<256).map { literal.accepts(position, UInt8($0)) }
-                guard seenSets.insert(accepted).inserted else { continue }
-                var remap: [Int: Int] = [:]
-                var next = [Int](repeating: 0, count: 256)
-                var count = 0
-                for byte in 0..<256 {
-                    let key = classOf[byte] * 2 + (accepted[byte] ? 1 : 0)
-                    if let existing = remap[key] {
-                        next[byte] = existing
-                    } else {
-                        remap[key] = count
-                        next[byte] = count
-                        count += 1
-                    }
-                }
-                classOf = next
-                classCount = count
-            }
-        }
-        precondition(classCount <= 256)
-        var representative = [UInt8](repeating: 0, count: classCount)
-        for byte in (0..<256).reversed() { representative[classOf[byte]] = UInt8(byte) }
-
-        // Literals whose first position accepts each class: the implicit "start anywhere" positions.
-        var starters = [[Int]](repeating: [], count: classCount)
-        for cls in 0..<classCount {
-            for (index, literal) in literals.enumerated() where literal.accepts(0, representative[cls]) {
-                starters[cls].append(index)
-            }
+        self.hashPrefilter = prefilter == nil ? hashPrefilter : nil
+        if let prefilter {
+            self.search = .fingerprint(prefilter.search)
+        } else if let hashPrefilter {
+            self.search = .hash(hashPrefilter.search)
+        } else {
+            self.search = nil
         }
 
-        // Subset construction. A state is the set of partial matches (literal, next position) plus the literals
-        // completed on entering it.
-        struct StateKey: Hashable {
-            var partial: [Int64]
-            var completed: [Int32]
-        }
-        func pack(_ literal: Int, _ position: Int) -> Int64 { Int64(literal) << 32 | Int64(position) }
-
-        var keys: [StateKey] = [StateKey(partial: [], completed: [])]
-        var index: [StateKey: Int] = [keys[0]: 0]
-        var table: [Int] = []
-        var pending = 0
-        while pending < keys.count {
-            let state = keys[pending]
-            pending += 1
-            for cls in 0..<classCount {
-                let byte = representative[cls]
-                var partial: [Int64] = []
-                var completed: [Int32] = []
-                func advance(_ literal: Int, _ position: Int) {
-                    if position + 1 == literals[literal].bytes.count {
-                        completed.append(Int32(literal))
-                    } else {
-                        partial.append(pack(literal, position + 1))
-                    }
-                }
-                for packed in state.partial {
-                    let literal = Int(packed >> 32), position = Int(packed & 0xffff_ffff)
-                    if literals[literal].accepts(position, byte) { advance(literal, position) }
-                }
-                for literal in starters[cls] { advance(literal, 0) }
-                partial.sort()
-                completed.sort()
-                let key = StateKey(partial: partial, completed: completed)
-                let target: Int
-                if let existing = index[key] {
-                    target = existing
-                } else {
-                    target = keys.count
-                    index[key] = target
-                    keys.append(key)
-                }
-                table.append(target)
-            }
-        }
-
-        // Renumber so that match states come last.
-        let order = keys.indices.sorted {
-            (keys[$0].completed.isEmpty ? 0 : 1, $0) < (keys[$1].completed.isEmpty ? 0 : 1, $1)
-        }
-        var newNumber = [Int](repeating: 0, count: keys.count)
-        for (new, old) in order.enumerated() { newNumber[old] = new }
-        var transitions = [UInt32](repeating: 0, count: table.count)
-        for old in keys.indices {
-            for cls in 0..<classCount {
-                transitions[newNumber[old] * classCount + cls] = UInt32(newNumber[table[old * classCount + cls]])
-            }
-        }
-        let firstMatch = order.firstIndex { !keys[$0].completed.isEmpty } ?? keys.count
-        var outputStart: [Int32] = [0]
-        var outputs: [Int32] = []
-        for old in order[firstMatch...] {
-            outputs += keys[old].completed
-            outputStart.append(Int32(outputs.count))
-        }
-        // The start state must stay state 0; it has no completed literals, so it sorts first.
-        assert(newNumber[0] == 0)
-
-        self.classOf = classOf.map { UInt8($0) }
-        self.classCount = classCount
-        self.transitions = transitions
-        self.firstMatchState = UInt32(firstMatch)
-        self.outputStart = outputStart
-        self.outputs = outputs
+        let tables = Self.buildTables(literals)
+        self.classOf = tables.classOf
+        self.classCount = tables.classCount
+        self.transitions = tables.transitions
+        self.firstMatchState = tables.firstMatchState
+        self.outputStart = tables.outputStart
+        self.outputs = tables.outputs
+        self.confirm = tables.confirm
     }
 
     /// Calls `found` with the index of every literal occurrence in `bytes` (a literal found several times is
@@ -226,7 +174,20 @@ public final class LiteralAutomaton {
                 }
                 @inline(__always) func report(_ state: UInt32, _ end: Int) {
                     let slot = Int(state - firstMatch)
-                    for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) { found(Int(outputs[k]), end) }
+                    for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) {
+                        let literal = Int(outputs[k])
+                        if confirm[literal] && !occurs(literal, endingAt: end) { continue }
+                        found(literal, end)
+                    }
+                }
+                // A case-sensitive literal's folded form was found ending at `end`; its bytes decide. Safe because
+                // an occurrence lies wholly inside the scanned bytes: the automaton starts at 0 in the start state
+                // and only restarts there, so end - length >= 0.
+                @inline(__always) func occurs(_ literal: Int, endingAt end: Int) -> Bool {
+                    let bytes = literals[literal].bytes
+                    let start = end &- bytes.count
+                    for j in 0..<bytes.count where input[start &+ j] != bytes[j] { return false }
+                    return true
                 }
                 guard let search else {
                     var state: UInt32 = 0
@@ -243,14 +204,15 @@ public final class LiteralAutomaton {
                 // the state the automaton has after a jump, but it would have died unreported.
                 var i = 0
                 while true {
-                    i = search.next(input, count, from: i)
-                    guard i < count else { return }
+                    let jump = search.next(input, count, from: i)
+                    guard jump.start < count else { return }
+                    i = jump.start
                     var state: UInt32 = 0
                     repeat {
                         state = step(state, i)
                         i &+= 1
                         if state >= firstMatch { report(state, i) }
-                    } while state != 0 && i < count
+                    } while (state != 0 || i <= jump.through) && i < count
                 }
             }
         }

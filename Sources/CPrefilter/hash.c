@@ -1,0 +1,162 @@
+// The hashed-gram search for large literal sets; see CPrefilter.h.
+#include "CPrefilter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HASH_BITS 18
+#define TABLE_WORDS ((1u << HASH_BITS) / 64)
+#define PAIR_WORDS ((1u << 16) / 64)
+/// How far into a literal its gram may be taken from.
+#define MAX_GRAM_OFFSET 15
+
+struct cpf_hash_prefilter {
+    uint64_t four[TABLE_WORDS];  // hashes of one 4-byte gram of each literal of 4 bytes or more
+    uint64_t two[PAIR_WORDS];    // the first 2 bytes of literals of 2 or 3 bytes, as a 16-bit index
+    uint64_t one[4];             // literals of 1 byte
+    size_t max_offset;           // the largest offset of a gram into its literal
+    int has_two, has_one;
+};
+
+/// Two bit positions from one multiply: a position passes only when both are set (a Bloom filter with k = 2), so a
+/// frequent gram of the text rarely collides with the literals' grams by chance.
+static inline uint64_t hash4(uint32_t folded) { return (uint64_t)folded * 0x9E3779B97F4A7C15ull; }
+static inline uint32_t first_bit(uint64_t h) { return (uint32_t)(h >> (64 - HASH_BITS)); }
+static inline uint32_t second_bit(uint64_t h) { return (uint32_t)(h >> 20) & ((1u << HASH_BITS) - 1); }
+
+static inline void set_bit(uint64_t *table, uint32_t index) { table[index >> 6] |= (uint64_t)1 << (index & 63); }
+
+static inline uint64_t test_bit(const uint64_t *table, uint32_t index) {
+    return (table[index >> 6] >> (index & 63)) & 1;
+}
+
+static inline uint64_t test_gram(const uint64_t *table, uint32_t folded) {
+    uint64_t h = hash4(folded);
+    return test_bit(table, first_bit(h)) & test_bit(table, second_bit(h));
+}
+
+/// Words that log lines are full of: a gram inside one of them is a poor choice, however rare its letters.
+static const char *const common_words[] = {
+    "work", "error", "fail", "connect", "service", "timeout", "address", "already", "missing", "found",
+    "start", "stop", "request", "warn", "info", "debug", "user", "server", "process", "exit", "http",
+    "status", "time", "with", "from", "file", "read", "write", "open", "close", "node", "main", "host",
+};
+
+static int in_common_word(const uint8_t *bytes, size_t length, size_t at) {
+    for (size_t w = 0; w < sizeof common_words / sizeof *common_words; w++) {
+        size_t n = strlen(common_words[w]);
+        // Does a copy of the word overlap the gram bytes[at ..< at + 4]?
+        for (size_t s = at >= n ? at - n + 1 : 0; s < at + 4 && s + n <= length; s++) {
+            size_t j = 0;
+            while (j < n && (bytes[s + j] | 0x20) == (uint8_t)common_words[w][j]) j++;
+            if (j == n) return 1;
+        }
+    }
+    return 0;
+}
+
+/// How common a byte (ORed with 0x20) is in log text, 0 (rare) to 3, to pick each literal's rarest gram.
+static int commonness(uint8_t b) {
+    if (b == ' ') return 4;
+    if (b == 'e' || b == 't' || b == 'a' || b == 'o' || b == 'i' || b == 'n' || b == 's' || b == 'r')
+        return 3;
+    if ((b >= '0' && b <= '9') || b == 'h' || b == 'l' || b == 'd' || b == 'c' || b == 'u' || b == 'm' || b == 'p'
+        || b == 'g' || b == 'f' || b == '.' || b == ':' || b == '/' || b == '-' || b == '"' || b == '=')
+        return 2;
+    if (b >= 'a' && b <= 'z') return 1;
+    return 0;
+}
+
+cpf_hash_prefilter *cpf_hash_create(void) { return calloc(1, sizeof(cpf_hash_prefilter)); }
+
+void cpf_hash_destroy(cpf_hash_prefilter *prefilter) { free(prefilter); }
+
+void cpf_hash_add(cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t length) {
+    if (length >= 4) {
+        // The rarest 4-byte gram within the first MAX_GRAM_OFFSET + 4 bytes; the earliest of equals.
+        size_t best = 0;
+        int best_score = 1 << 30;
+        for (size_t k = 0; k + 4 <= length && k <= MAX_GRAM_OFFSET; k++) {
+            int score = 0;
+            int spaces = 0;
+            for (size_t j = 0; j < 4; j++) {
+                score += commonness(bytes[k + j] | 0x20);
+                spaces += bytes[k + j] == ' ';
+            }
+            // A short word between spaces (" in ", " to ") is as common as grams get.
+            if (spaces >= 2) score += 8;
+            if (in_common_word(bytes, length, k)) score += 6;
+            if (score < best_score) {
+                best_score = score;
+                best = k;
+            }
+        }
+        uint32_t word;
+        memcpy(&word, bytes + best, 4);  // safe because best + 4 <= length
+        uint64_t h = hash4(word | 0x20202020u);
+        set_bit(prefilter->four, first_bit(h));
+        set_bit(prefilter->four, second_bit(h));
+        if (best > prefilter->max_offset) prefilter->max_offset = best;
+    } else if (length >= 2) {
+        set_bit(prefilter->two, (uint32_t)(bytes[0] | 0x20) | (uint32_t)(bytes[1] | 0x20) << 8);
+        prefilter->has_two = 1;
+    } else if (length == 1) {
+        set_bit(prefilter->one, bytes[0] | 0x20);
+        prefilter->has_one = 1;
+    }
+}
+
+static double share(const uint64_t *table, size_t words) {
+    size_t set = 0;
+    for (size_t i = 0; i < words; i++) set += (size_t)__builtin_popcountll(table[i]);
+    return (double)set / (double)(words * 64);
+}
+
+double cpf_hash_pass_share(const cpf_hash_prefilter *prefilter) {
+    // After ORing with 0x20 only half the byte values remain, so a random position meets each set bit of the
+    // one- and two-byte tables 2 or 4 times as often as the table's size suggests.
+    double four = share(prefilter->four, TABLE_WORDS);
+    return four * four + 4 * share(prefilter->two, PAIR_WORDS)
+        + 2 * share(prefilter->one, 4);
+}
+
+/// Whether a literal may start at `i` (one- and two-byte literals) or have its gram at `i`.
+static inline uint64_t passes(const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t i) {
+    uint64_t hit = 0;
+    if (prefilter->has_one) hit |= test_bit(prefilter->one, bytes[i] | 0x20);
+    if (prefilter->has_two && i + 2 <= count)
+        hit |= test_bit(prefilter->two, (uint32_t)(bytes[i] | 0x20) | (uint32_t)(bytes[i + 1] | 0x20) << 8);
+    if (i + 4 <= count) {
+        uint32_t word;
+        memcpy(&word, bytes + i, 4);  // safe because i + 4 <= count
+        hit |= test_gram(prefilter->four, word | 0x20202020u);
+    }
+    return hit;
+}
+
+size_t cpf_hash_max_offset(const cpf_hash_prefilter *prefilter) { return prefilter->max_offset; }
+
+size_t cpf_hash_find(const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from) {
+    size_t i = from;
+    // Four positions per step from one 8-byte load; the first of them that passes is found afterwards.
+    for (; i + 8 <= count; i += 4) {
+        uint64_t w;
+        memcpy(&w, bytes + i, 8);  // safe because i + 8 <= count
+        w |= 0x2020202020202020ull;
+        uint64_t hit = test_gram(prefilter->four, (uint32_t)w) | test_gram(prefilter->four, (uint32_t)(w >> 8))
+            | test_gram(prefilter->four, (uint32_t)(w >> 16)) | test_gram(prefilter->four, (uint32_t)(w >> 24));
+        if (prefilter->has_two) {
+            hit |= test_bit(prefilter->two, (uint32_t)w & 0xffff) | test_bit(prefilter->two, (uint32_t)(w >> 8) & 0xffff)
+                | test_bit(prefilter->two, (uint32_t)(w >> 16) & 0xffff)
+                | test_bit(prefilter->two, (uint32_t)(w >> 24) & 0xffff);
+        }
+        if (prefilter->has_one) {
+            for (size_t j = 0; j < 4; j++) hit |= test_bit(prefilter->one, bytes[i + j] | 0x20);
+        }
+        if (hit) break;
+    }
+    for (; i < count; i++) {
+        if (passes(prefilter, bytes, count, i)) return i;
+    }
+    return count;
+}
