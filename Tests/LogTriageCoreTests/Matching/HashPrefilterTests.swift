@@ -30,7 +30,8 @@ import Testing
         let hashed = LiteralAutomaton(literals, forcingHashPrefilter: ())
         #expect(hashed.hashPrefilter != nil)
         for _ in 0..<20 {
-            var text = (0..<Int.random(in: 0...600, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            var text = (0..<Int.random(in: 0...600, using: &random)).map { _ in alphabet.randomElement(using: &random)!
+            }
             for _ in 0..<Int.random(in: 0...4, using: &random) {
                 let literal = literals.randomElement(using: &random)!
                 let at = [0, text.count, Int.random(in: 0...text.count, using: &random)].randomElement(using: &random)!
