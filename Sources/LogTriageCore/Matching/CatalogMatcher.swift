@@ -2,8 +2,8 @@
 ///
 /// Every literal of every rule (triggers, `not` literals and context literals) is compiled into one
 /// `LiteralAutomaton`, so a record costs one pass over its bytes however large the catalog. Only records in which
-/// the automaton finds a trigger literal are verified further: `not` literals, then the rule's regex, on a `String`
-/// made for that record alone. Context (another record nearby) spans records and is left to classification, which
+/// the automaton finds a trigger literal are verified further: `not` literals, then the rule's regex through the
+/// `Verifier`. Context (another record nearby) spans records and is left to classification, which
 /// gets here the context literals each record contains.
 ///
 /// Complexity: `match` is O(n) in the message for records without a candidate, plus one regex run per candidate
@@ -69,9 +69,8 @@ public final class CatalogMatcher {
 
     public let program: Program
     public var rules: [RuleTable.Rule] { program.table.rules }
-    /// Each rule's verification regex, compiled for this matcher alone (a compiled `Regex` keeps lazily built
-    /// state, so matchers on different threads do not share one).
-    private let regexes: [Regex<AnyRegexOutput>?]
+    /// Verification of candidates, this matcher's own.
+    private let verifier: Verifier
 
     // Per-record scratch, reused so that matching allocates nothing for records without candidates.
     private var triggered: [Bool]
@@ -88,12 +87,7 @@ public final class CatalogMatcher {
     public init(program: Program) {
         self.program = program
         let rules = program.table.rules
-        // Patterns were checked when the catalog was loaded, so the regex compiles.
-        // Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
-        // (which would, for one, make `\r\n` a single character), and it is faster.
-        self.regexes = rules.map { rule in
-            rule.definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
-        }
+        self.verifier = Verifier(program.table)
         self.triggered = Array(repeating: false, count: rules.count)
         self.rejected = Array(repeating: false, count: rules.count)
         self.contextSeen = Array(repeating: false, count: rules.count)
@@ -118,25 +112,11 @@ public final class CatalogMatcher {
         }
         guard !touched.isEmpty else { return }
         touched.sort()
-        var text: String?
+        var subject = Verifier.Subject(message)
         for rule in touched {
             if contextSeen[rule] { contextRules.append(rule) }
-            if triggered[rule] && !rejected[rule] {
-                if let regex = regexes[rule] {
-                    let string = text ?? String(decoding: message, as: UTF8.self)
-                    text = string
-                    if let found = try? regex.firstMatch(in: string) {
-                        var values: [(name: String, value: String)] = []
-                        for name in program.table.rules[rule].definition.groupNames {
-                            if let value = found.output[name]?.substring, !value.isEmpty {
-                                values.append((name, String(value)))
-                            }
-                        }
-                        hits.append(Hit(rule: rule, values: values))
-                    }
-                } else {
-                    hits.append(Hit(rule: rule, values: []))
-                }
+            if triggered[rule] && !rejected[rule], let values = verifier.verify(rule: rule, &subject) {
+                hits.append(Hit(rule: rule, values: values))
             }
             triggered[rule] = false
             rejected[rule] = false
