@@ -23,11 +23,14 @@ let package = Package(
         .target(name: "CISAL", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // The SIMD candidate search in front of the literal automaton.
         .target(name: "CPrefilter"),
+        // The verification regexes: PCRE2, with a match limit.
+        .target(name: "CPCRE2", linkerSettings: [.linkedLibrary("pcre2-8")]),
         .target(
             name: "LogTriageCore",
             dependencies: [
                 "CISAL",
                 "CPrefilter",
+                "CPCRE2",
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -181,8 +181,9 @@ public enum CatalogLoader {
             guard let text = regexNode.string, !text.isEmpty else {
                 throw reader.error(regexNode, "rule '\(name)': 'regex' must be a non-empty string")
             }
-            do {
-                _ = try Regex(text)
+            // Compiled with the engine that verifies candidates (PCRE2 syntax).
+            do throws(BoundedRegex.CompileError) {
+                _ = try BoundedRegex(text)
             } catch {
                 throw reader.error(regexNode, "rule '\(name)': the regex does not compile: \(error)")
             }

@@ -93,12 +93,17 @@ public final class CatalogMatcher {
         self.contextSeen = Array(repeating: false, count: rules.count)
     }
 
+    /// Rules whose regex hit its match limit on the last message matched (usually empty).
+    public private(set) var limitReached: [Int] = []
+
     /// Finds the rules `message` satisfies and the rules whose context literals it contains.
     ///
     /// `hits` and `contextRules` are cleared and filled; passing the same arrays each time avoids allocation.
+    /// Rules whose regex was cut off by its match limit are not hits; they are listed in `limitReached`.
     public func match(_ message: UnsafeRawBufferPointer, hits: inout [Hit], contextRules: inout [Int]) {
         hits.removeAll(keepingCapacity: true)
         contextRules.removeAll(keepingCapacity: true)
+        if !limitReached.isEmpty { limitReached.removeAll(keepingCapacity: true) }
         let roles = program.roles
         program.automaton.scan(message) { literal in
             for (rule, role) in roles[literal] {
@@ -112,11 +117,14 @@ public final class CatalogMatcher {
         }
         guard !touched.isEmpty else { return }
         touched.sort()
-        var subject = Verifier.Subject(message)
         for rule in touched {
             if contextSeen[rule] { contextRules.append(rule) }
-            if triggered[rule] && !rejected[rule], let values = verifier.verify(rule: rule, &subject) {
-                hits.append(Hit(rule: rule, values: values))
+            if triggered[rule] && !rejected[rule] {
+                switch verifier.verify(rule: rule, message) {
+                case .satisfied(let values): hits.append(Hit(rule: rule, values: values))
+                case .notSatisfied: break
+                case .limitReached: limitReached.append(rule)
+                }
             }
             triggered[rule] = false
             rejected[rule] = false

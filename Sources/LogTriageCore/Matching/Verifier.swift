@@ -1,45 +1,50 @@
 /// Verification, the last step of matching: does a candidate record satisfy a rule's regex, and what values do
 /// its named groups extract?
 ///
-/// The one interface the regex engine is used through, so that the engine can change without touching the
-/// matcher. Each matcher owns one verifier (a compiled `Regex` keeps lazily built state, so verifiers on different
-/// threads share none). A record is made a `String` once, on its first candidate rule, and only then.
+/// The one interface the regex engine is used through (`BoundedRegex`, PCRE2 with a match limit), so that the
+/// engine can change without touching the matcher. Each matcher owns one verifier: a compiled regex holds its
+/// match data, so verifiers on different threads share none. Regexes run on the record's bytes; only the values
+/// extracted become strings.
 ///
-/// Complexity: one regex run per candidate rule; the engine decides the rest.
+/// Complexity: one bounded regex run per candidate rule.
 struct Verifier {
     /// Each rule's regex; `nil` for a rule without one.
-    private let regexes: [Regex<AnyRegexOutput>?]
-    private let groupNames: [[String]]
+    private let regexes: [BoundedRegex?]
+    /// Each rule's named groups, with their numbers.
+    private let groups: [[(name: String, number: Int32)]]
+
+    /// The outcome of verifying one rule.
+    enum Outcome {
+        /// The values the rule extracts (empty for a rule without regex or named groups).
+        case satisfied([(name: String, value: String)])
+        case notSatisfied
+        /// The regex's match limit cut the match off; the record does not count for the rule.
+        case limitReached
+    }
 
     /// Compiles the rules' patterns. Patterns were checked when the catalog was loaded, so each compiles.
-    /// Unicode-scalar semantics: a log line is matched as the characters it holds, not as grapheme clusters
-    /// (which would, for one, make `\r\n` a single character), and it is faster.
     init(_ table: RuleTable) {
-        regexes = table.rules.map { rule in
-            rule.definition.regex.flatMap { try? Regex($0).matchingSemantics(.unicodeScalar) }
+        regexes = table.rules.map { rule in rule.definition.regex.flatMap { try? BoundedRegex($0) } }
+        groups = zip(table.rules, regexes).map { rule, regex in
+            guard let regex else { return [] }
+            return rule.definition.groupNames.compactMap { name in regex.groupNumber(name).map { (name, $0) } }
         }
-        groupNames = table.rules.map(\.definition.groupNames)
     }
 
-    /// The text of the record being verified, made on first use.
-    struct Subject {
-        let bytes: UnsafeRawBufferPointer
-        fileprivate var text: String?
-
-        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-    }
-
-    /// The values `rule` extracts from the subject (empty for a rule without regex or without named groups), or
-    /// `nil` when its regex does not match.
-    func verify(rule: Int, _ subject: inout Subject) -> [(name: String, value: String)]? {
-        guard let regex = regexes[rule] else { return [] }
-        let text = subject.text ?? String(decoding: subject.bytes, as: UTF8.self)
-        subject.text = text
-        guard let found = try? regex.firstMatch(in: text) else { return nil }
-        var values: [(name: String, value: String)] = []
-        for name in groupNames[rule] {
-            if let value = found.output[name]?.substring, !value.isEmpty { values.append((name, String(value))) }
+    /// Verifies `rule` on a record's message.
+    func verify(rule: Int, _ message: UnsafeRawBufferPointer) -> Outcome {
+        guard let regex = regexes[rule] else { return .satisfied([]) }
+        switch regex.match(message) {
+        case .noMatch: return .notSatisfied
+        case .limitReached: return .limitReached
+        case .matched:
+            var values: [(name: String, value: String)] = []
+            for (name, number) in groups[rule] {
+                if let bytes = regex.group(number, in: message), !bytes.isEmpty {
+                    values.append((name, String(decoding: bytes, as: UTF8.self)))
+                }
+            }
+            return .satisfied(values)
         }
-        return values
     }
 }

@@ -23,6 +23,7 @@ public final class ScanPipeline {
         var stats = ScanStats()
         var errors = problems.map { ScanError(source: $0.path, message: $0.message) }
         var skipped: [ScanError] = []
+        var limitReached: [Int: (count: Int, first: String)] = [:]
         let meter = ProgressMeter(
             filesTotal: sets.reduce(0) { $0 + $1.files.count }, jobs: configuration.jobs,
             interval: configuration.progressInterval, started: started, report: progress)
@@ -42,7 +43,21 @@ public final class ScanPipeline {
                 stats.add(result.stats)
                 errors += result.errors
                 skipped += result.skipped
+                for (rule, seen) in result.limitReached {
+                    limitReached[rule, default: (0, seen.first)].count += seen.count
+                }
             })
+        // Once per rule, where it first happened: a regex cut off by its match limit is a record not verified.
+        for (rule, seen) in limitReached.sorted(by: { $0.key < $1.key }) {
+            let definition = program.table.rules[rule]
+            errors.append(
+                ScanError(
+                    source: seen.first,
+                    message: "rule '\(definition.definition.name)' of incident "
+                        + "'\(program.table.incidents[definition.incident].id)': its regex hit the match limit "
+                        + "(\(BoundedRegex.matchLimit) steps) on \(seen.count) record\(seen.count == 1 ? "" : "s"), "
+                        + "the first here; they were not counted as evidence"))
+        }
         stats.seconds = Date().timeIntervalSince(started)
         return ScanResult(incidents: tally.reports(), stats: stats, errors: errors, skipped: skipped)
     }

@@ -9,6 +9,8 @@ struct ScanSink: RecordSink {
     private(set) var problems: ProblemLog
     /// Records decoded, in the window or not.
     private(set) var records = 0
+    /// Rules whose regex hit its match limit: how often, and where first.
+    private(set) var limitReached: [Int: (count: Int, first: String)] = [:]
 
     /// The source of records that name none: the rotated set's.
     private var setSource = 0
@@ -34,6 +36,7 @@ struct ScanSink: RecordSink {
         window = WindowFilter(since: window.since, until: window.until)
         problems = ProblemLog(limit: problems.limit)
         records = 0
+        limitReached = [:]
         setSource = classifier.source(named: source)
         file = ""
         previousFile = ""
@@ -60,6 +63,10 @@ struct ScanSink: RecordSink {
         guard window.admits(time) else { return }
         if record.isCandidate {
             matcher.match(record.message, hits: &hits, contextRules: &contextRules)
+            for rule in matcher.limitReached {
+                let place = "\(record.startsInPreviousFile ? previousFile : file):\(record.line)"
+                limitReached[rule, default: (0, place)].count += 1
+            }
         } else {
             hits.removeAll(keepingCapacity: true)
             contextRules.removeAll(keepingCapacity: true)

@@ -10,6 +10,8 @@ final class SetScanner {
         var stats: ScanStats
         var errors: [ScanError]
         var skipped: [ScanError]
+        /// Rules whose regex hit its match limit in this set: how often, and where first.
+        var limitReached: [Int: (count: Int, first: String)]
     }
 
     let configuration: ScanConfiguration
@@ -39,7 +41,8 @@ final class SetScanner {
         stats.records = sink.records
         stats.recordsOutsideWindow = sink.window.outside
         return Result(
-            tally: sink.classifier.tally(), stats: stats, errors: sink.problems.errors, skipped: sink.problems.skipped)
+            tally: sink.classifier.tally(), stats: stats, errors: sink.problems.errors, skipped: sink.problems.skipped,
+            limitReached: sink.limitReached)
     }
 
     /// Reads one file of a set through the set's decoder (a new one if the file's format differs).

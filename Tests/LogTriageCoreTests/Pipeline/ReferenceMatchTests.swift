@@ -6,7 +6,8 @@ import Testing
 /// The whole scan path (reading in chunks, gzip members, decoding, the prefiltered automaton, verification,
 /// context, parallel jobs) against a per-record reference that matches the obvious way, on random inputs in every
 /// format. The test writes the records, so it knows each record's message and source; the reference looks for
-/// each literal in each message with a plain substring search and applies context by looking at the neighbours.
+/// each literal in each message with a plain substring search, runs the rule's regex on the message, and applies
+/// context by looking at the neighbours.
 @Suite struct ReferenceMatchTests {
     /// Words messages are made of: literals, their near misses, and filler.
     static let vocabulary = [
@@ -71,11 +72,20 @@ import Testing
                     !d.not.contains(where: { contains(record.message, $0, ignoreCase: d.ignoreCase) })
                 else { continue }
                 var values: [String] = []
+                // The regex engine defines what a rule means, so the reference runs the same one; what is checked
+                // is everything before it (reading, decoding, gates, the prefiltered automaton) and context.
                 if let pattern = d.regex {
-                    let regex = try! Regex(pattern).matchingSemantics(.unicodeScalar)
-                    guard let found = try! regex.firstMatch(in: String(decoding: record.message, as: UTF8.self))
-                    else { continue }
-                    values = d.groupNames.compactMap { found.output[$0]?.substring.map(String.init) }
+                    let regex = try! BoundedRegex(pattern)
+                    let matched = record.message.withUnsafeBytes { bytes in
+                        guard regex.match(bytes) == .matched else { return false }
+                        values = d.groupNames.compactMap { name in
+                            regex.groupNumber(name).flatMap { regex.group($0, in: bytes) }.map {
+                                String(decoding: $0, as: UTF8.self)
+                            }
+                        }
+                        return true
+                    }
+                    guard matched else { continue }
                 }
                 if let context = d.context {
                     let same = bySource[record.source]!
