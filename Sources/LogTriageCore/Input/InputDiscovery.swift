@@ -53,9 +53,16 @@ public enum InputDiscovery {
         }
     }
 
+    /// Folders with at least this many subfolders have them walked on two threads (a tree of many small rotated
+    /// sets is otherwise listed on one core while the other waits).
+    static let parallelWalkMinimum = 16
+
     /// Walks a directory tree depth first in name order. Hidden entries and symbolic links to directories are
-    /// skipped (links could loop); symbolic links to files are read.
-    static func walk(_ directory: String, into files: inout [String], problems: inout [InputProblem]) {
+    /// skipped (links could loop); symbolic links to files are read. The order of files and problems is the same
+    /// however the subfolders are shared out.
+    static func walk(
+        _ directory: String, into files: inout [String], problems: inout [InputProblem], parallel: Bool = true
+    ) {
         let entries: [String]
         do {
             entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
@@ -64,7 +71,15 @@ public enum InputDiscovery {
             return
         }
         let isContainerFolder = entries.contains("config.v2.json")
-        for name in entries where !name.hasPrefix(".") {
+        let visible = entries.filter { !$0.hasPrefix(".") }
+        if parallel, !isContainerFolder, visible.count >= parallelWalkMinimum {
+            let types = visible.map { fileType(join(directory, $0), followLinks: false) }
+            if types.filter({ $0 == .directory }).count >= parallelWalkMinimum {
+                walkInParallel(directory, visible, types, into: &files, problems: &problems)
+                return
+            }
+        }
+        for name in visible {
             let path = join(directory, name)
             if isContainerFolder {
                 // Only the json-file logs; config, hosts and mounts are not logs.
@@ -82,6 +97,55 @@ public enum InputDiscovery {
                 problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
             }
         }
+    }
+
+    /// The entries of one folder, its subfolders walked on two threads, the results joined in entry order.
+    private static func walkInParallel(
+        _ directory: String, _ names: [String], _ types: [FileType], into files: inout [String],
+        problems: inout [InputProblem]
+    ) {
+        let results = ResultSlots<([String], [InputProblem])>(count: names.count)
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for index in stride(from: worker, to: names.count, by: 2) {
+                let path = join(directory, names[index])
+                var found: [String] = []
+                var trouble: [InputProblem] = []
+                switch types[index] {
+                case .directory:
+                    walk(path, into: &found, problems: &trouble, parallel: false)
+                case .regular:
+                    found.append(path)
+                case .other:
+                    if fileType(path) == .regular { found.append(path) }
+                case .missing(let code):
+                    trouble.append(InputProblem(path: path, message: String(cString: strerror(code))))
+                }
+                results.set(index, (found, trouble))
+            }
+        }
+        for (found, trouble) in results.values {
+            files += found
+            problems += trouble
+        }
+    }
+
+    /// One slot per work item, written by whichever thread does the item.
+    private final class ResultSlots<Value>: @unchecked Sendable {
+        // Safe because each slot is written by one thread only (items are shared out by index) and read after
+        // `concurrentPerform` has returned, which orders the writes before the reads; the lock keeps the array's
+        // storage from being touched by two threads at once.
+        private let lock = NSLock()
+        private var slots: [Value?]
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: Value) {
+            lock.lock()
+            slots[index] = value
+            lock.unlock()
+        }
+
+        var values: [Value] { slots.map { $0! } }
     }
 
     /// Groups files into rotated sets by folder and base name, oldest file first.

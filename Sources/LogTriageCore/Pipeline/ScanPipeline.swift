@@ -7,18 +7,19 @@ import Foundation
 /// the result is the same whatever the number of jobs.
 public final class ScanPipeline {
     public let configuration: ScanConfiguration
-    let program: CatalogMatcher.Program
 
     public init(configuration: ScanConfiguration) {
         self.configuration = configuration
-        self.program = CatalogMatcher.Program(RuleTable(configuration.catalog))
     }
 
     /// Runs the scan. `progress` is called now and then (every `progressInterval` bytes, and after each set) from
     /// the scanning threads, one call at a time.
     public func run(progress: (@Sendable (ScanProgress) -> Void)? = nil) -> ScanResult {
         let started = Date()
+        // The matcher's program is built while the inputs are listed: both take a few tens of milliseconds.
+        let building = ProgramBuild(configuration.catalog)
         let (sets, problems) = InputDiscovery.discover(configuration.paths)
+        let program = building.wait()
         var tally = IncidentTally(incidents: program.table.incidents, maxEvidence: configuration.maxEvidence)
         var stats = ScanStats()
         var errors = problems.map { ScanError(source: $0.path, message: $0.message) }
@@ -28,7 +29,6 @@ public final class ScanPipeline {
             filesTotal: sets.reduce(0) { $0 + $1.files.count }, jobs: configuration.jobs,
             interval: configuration.progressInterval, started: started, report: progress)
         let configuration = self.configuration
-        let program = self.program
         JobScheduler.run(
             items: sets.count, jobs: configuration.jobs, order: Self.largestFirst(sets),
             makeWorker: { SetScanner(configuration: configuration, program: program) },
@@ -68,6 +68,26 @@ public final class ScanPipeline {
             set.files.reduce(Int64(0)) { total, path in total + (FileStatus.of(path)?.size ?? 0) }
         }
         return sets.indices.sorted { (-sizes[$0], $0) < (-sizes[$1], $1) }
+    }
+}
+
+/// Builds the matcher's program on another thread.
+final class ProgramBuild: @unchecked Sendable {
+    // Safe because `program` is written once on the building thread before `done` is signalled, and read only
+    // after waiting for it.
+    private var program: CatalogMatcher.Program?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ catalog: Catalog) {
+        Thread.detachNewThread { [self] in
+            program = CatalogMatcher.Program(RuleTable(catalog))
+            done.signal()
+        }
+    }
+
+    func wait() -> CatalogMatcher.Program {
+        done.wait()
+        return program!
     }
 }
 

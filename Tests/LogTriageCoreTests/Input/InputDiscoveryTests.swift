@@ -79,4 +79,30 @@ extension InputDiscoveryTests {
         #expect(InputDiscovery.split("/x.log") == ("/", "x.log"))
         #expect(InputDiscovery.group(["/x.log.1", "/x.log"]).map(\.source) == ["/x.log"])
     }
+
+    /// A folder of many subfolders is walked on two threads, with exactly the sequential walk's result.
+    @Test func parallelWalkKeepsTheOrder() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        for folder in 0..<40 {
+            let path = root + "/host-\(folder)"
+            try FileManager.default.createDirectory(atPath: path + "/nested", withIntermediateDirectories: true)
+            for name in ["app.log", "app.log.1", "nested/x.log", ".hidden"] {
+                FileManager.default.createFile(atPath: path + "/" + name, contents: Data("x\n".utf8))
+            }
+            if folder % 7 == 0 {
+                try FileManager.default.createSymbolicLink(atPath: path + "/gone", withDestinationPath: "/nonexistent")
+            }
+        }
+        FileManager.default.createFile(atPath: root + "/top.log", contents: Data("x\n".utf8))
+        var parallel: [String] = []
+        var parallelProblems: [InputProblem] = []
+        InputDiscovery.walk(root, into: &parallel, problems: &parallelProblems, parallel: true)
+        var sequential: [String] = []
+        var sequentialProblems: [InputProblem] = []
+        InputDiscovery.walk(root, into: &sequential, problems: &sequentialProblems, parallel: false)
+        #expect(parallel.count == 40 * 3 + 1)
+        #expect(parallel == sequential)
+        #expect(parallelProblems == sequentialProblems)
+    }
 }
