@@ -86,16 +86,23 @@ public enum InputDiscovery {
                 if name.contains("-json.log") { files.append(path) }
                 continue
             }
-            switch fileType(path, followLinks: false) {
-            case .directory:
-                walk(path, into: &files, problems: &problems)
-            case .regular:
-                files.append(path)
-            case .other:
-                if fileType(path) == .regular { files.append(path) }
-            case .missing(let code):
-                problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
-            }
+            visit(path, fileType(path, followLinks: false), into: &files, problems: &problems, parallel: parallel)
+        }
+    }
+
+    /// One entry of a folder: a subfolder is walked, a file (or a link to one) listed, a broken entry reported.
+    private static func visit(
+        _ path: String, _ type: FileType, into files: inout [String], problems: inout [InputProblem], parallel: Bool
+    ) {
+        switch type {
+        case .directory:
+            walk(path, into: &files, problems: &problems, parallel: parallel)
+        case .regular:
+            files.append(path)
+        case .other:
+            if fileType(path) == .regular { files.append(path) }
+        case .missing(let code):
+            problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
         }
     }
 
@@ -107,19 +114,9 @@ public enum InputDiscovery {
         let results = ResultSlots<([String], [InputProblem])>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for index in stride(from: worker, to: names.count, by: 2) {
-                let path = join(directory, names[index])
                 var found: [String] = []
                 var trouble: [InputProblem] = []
-                switch types[index] {
-                case .directory:
-                    walk(path, into: &found, problems: &trouble, parallel: false)
-                case .regular:
-                    found.append(path)
-                case .other:
-                    if fileType(path) == .regular { found.append(path) }
-                case .missing(let code):
-                    trouble.append(InputProblem(path: path, message: String(cString: strerror(code))))
-                }
+                visit(join(directory, names[index]), types[index], into: &found, problems: &trouble, parallel: false)
                 results.set(index, (found, trouble))
             }
         }

@@ -7,25 +7,13 @@ import Testing
         ClassifierTests.incident("incident-\(i)", rules: [ClassifierTests.rule("r", ["x"])])
     }
 
-    /// A deterministic pseudo-random generator, so that a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     struct Event {
         var incident: Int
         var evidence: Evidence
         var values: [(name: String, value: String)]
     }
 
-    static func randomEvents(_ count: Int, _ random: inout SplitMix) -> [Event] {
+    static func randomEvents(_ count: Int, _ random: inout SplitMix64) -> [Event] {
         (0..<count).map { n in
             let time: Int64? =
                 Int.random(in: 0..<5, using: &random) == 0 ? nil : Int64.random(in: 0..<1000, using: &random)
@@ -49,7 +37,7 @@ import Testing
     /// cut: what makes `--jobs` invisible in the report.
     @Test(arguments: 0..<200)
     func mergingPiecesEqualsCountingInOneGo(seed: UInt64) {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let events = Self.randomEvents(Int.random(in: 0..<120, using: &random), &random)
         let maxEvidence = Int.random(in: 1...5, using: &random)
         let whole = Self.tally(events[...], maxEvidence: maxEvidence).reports()

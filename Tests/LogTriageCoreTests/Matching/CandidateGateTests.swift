@@ -49,7 +49,7 @@ import Testing
     @Test(arguments: Spelling.allCases)
     func jsonGateNeverMissesALiteral(spelling: Spelling) {
         let gate = CandidateGate(Self.literals, encoding: .jsonString)
-        var random = IncidentTallyTests.SplitMix(state: 99)
+        var random = SplitMix64(seed: 99)
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 1...6, using: &random)).map { _ in Self.pieces.randomElement(using: &random)!
             }

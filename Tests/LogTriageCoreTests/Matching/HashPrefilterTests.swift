@@ -16,7 +16,7 @@ import Testing
 
     @Test(arguments: 0..<40)
     func hashJumpsReportWhatEveryByteReports(seed: UInt64) {
-        var random = IncidentTallyTests.SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let alphabet = Array("abcxyzAB \\\"u/0-:worker already".utf8)
         let literalCount = [1, 3, 20, 150, 700].randomElement(using: &random)!
         let literals = (0..<literalCount).map { _ in
@@ -44,7 +44,7 @@ import Testing
 
     /// Large sets choose the hashed prefilter on their own; small ones the fingerprint.
     @Test func theChoiceFollowsTheSetSize() {
-        var random = IncidentTallyTests.SplitMix(state: 5)
+        var random = SplitMix64(seed: 5)
         func word() -> String {
             String((0..<12).map { _ in "bcdfghjklmnpqrstvwxz".randomElement(using: &random)! })
         }

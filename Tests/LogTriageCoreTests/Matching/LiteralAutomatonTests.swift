@@ -102,7 +102,7 @@ import Testing
 
     @Test func prefilteredScansReportExactlyWhatThePlainScanReports() {
         for seed in UInt64(0)..<150 {
-            var generator = PrefilterTests.Seeded(seed)
+            var generator = SplitMix64(seed: seed)
             let alphabet = [PrefilterTests.smallAlphabet, PrefilterTests.textAlphabet][Int(seed % 2)]
             let literals = PrefilterTests.randomLiterals(30, alphabet, using: &generator).map { literal in
                 var shorter = literal
@@ -138,7 +138,7 @@ import Testing
                 literals.append(Literal(text, ignoreCase: rule.ignoreCase))
             }
         }
-        var generator = PrefilterTests.Seeded(11)
+        var generator = SplitMix64(seed: 11)
         let words = [
             "GET", "/api/login", "HTTP/1.1", "200", "connect()", "failed", "upstream", "container", "status=0",
             "worker", "Booting", "pid", "INFO", "ERROR", "address", "in", "use", "could", "not", "be", "resolved",

@@ -6,21 +6,6 @@ import Testing
 @Suite struct PrefilterTests {
     typealias Literal = LiteralAutomaton.Literal
 
-    /// A seeded generator, so that a failure names the seed that reproduces it.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-
-        init(_ seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     static let supportedPaths = Prefilter.Path.allCases.filter(\.isSupported)
 
     // MARK: - References
@@ -94,7 +79,8 @@ import Testing
 
     /// 1 to `maximumCount` literals of 1 to 40 bytes, with shared prefixes, mixed case rules, and bytes from a
     /// small alphabet (so that literals occur by chance), from log text, or from all 256 values.
-    static func randomLiterals(_ maximumCount: Int, _ alphabet: [UInt8], using generator: inout Seeded) -> [Literal] {
+    static func randomLiterals(_ maximumCount: Int, _ alphabet: [UInt8], using generator: inout SplitMix64) -> [Literal]
+    {
         var literals: [Literal] = []
         for _ in 0..<Int.random(in: 1...maximumCount, using: &generator) {
             var bytes: [UInt8]
@@ -119,7 +105,7 @@ import Testing
 
     /// Random text from `alphabet` with literals planted at the very start, the very end and a few places between.
     static func randomText(
-        _ count: Int, _ alphabet: [UInt8], planting literals: [Literal], using generator: inout Seeded
+        _ count: Int, _ alphabet: [UInt8], planting literals: [Literal], using generator: inout SplitMix64
     ) -> [UInt8] {
         var text = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }
         guard count > 0 else { return text }
@@ -142,7 +128,7 @@ import Testing
     }
 
     /// Writes `literal` at `start` (if it fits), in a random case where the case does not matter.
-    static func plant(_ literal: Literal, in text: inout [UInt8], at start: Int, using generator: inout Seeded) {
+    static func plant(_ literal: Literal, in text: inout [UInt8], at start: Int, using generator: inout SplitMix64) {
         guard start >= 0, start + literal.bytes.count <= text.count else { return }
         for (offset, byte) in literal.bytes.enumerated() {
             let other = byte ^ 0x20
@@ -163,7 +149,7 @@ import Testing
     @Test func everyBufferLengthUpTo200MatchesTheReferences() {
         for length in 0...200 {
             let seed = UInt64(length)
-            var generator = Seeded(seed)
+            var generator = SplitMix64(seed: seed)
             let alphabet = [Self.smallAlphabet, Self.textAlphabet, Self.allBytes][length % 3]
             let literals = Self.randomLiterals(length % 5 == 0 ? 300 : 12, alphabet, using: &generator)
             let text = Self.randomText(length, alphabet, planting: literals, using: &generator)
@@ -193,7 +179,7 @@ import Testing
     }
 
     @Test func occurrencesAcrossEveryBlockBoundaryAreFound() {
-        var generator = Seeded(7)
+        var generator = SplitMix64(seed: 7)
         for round in 0..<12 {
             let literals = Self.randomLiterals(40, Self.textAlphabet, using: &generator)
             let prefilters = Self.supportedPaths.map { Prefilter(literals, path: $0) }
@@ -224,7 +210,7 @@ import Testing
     }
 
     @Test func megabytesOfTextMatchTheReference() {
-        var generator = Seeded(42)
+        var generator = SplitMix64(seed: 42)
         let literals = Self.randomLiterals(60, Self.textAlphabet, using: &generator).map { literal in
             // Catalog-like: at least 4 bytes, so that the gate in front of confirmation is used.
             var longer = literal
@@ -307,7 +293,7 @@ import Testing
         }
         // Thousands of literals fill every bucket (the automaton follows the verdict, as above; building one of
         // 3000 literals is slow in a debug build).
-        var generator = Seeded(3)
+        var generator = SplitMix64(seed: 3)
         let many = (0..<3000).map { _ in
             Literal(
                 String(

@@ -106,7 +106,7 @@ import Testing
         return result
     }
 
-    static func randomMessage(_ random: inout IncidentTallyTests.SplitMix, long: Bool) -> [UInt8] {
+    static func randomMessage(_ random: inout SplitMix64, long: Bool) -> [UInt8] {
         var words: [String] = []
         let count = long ? Int.random(in: 2000...6000, using: &random) : Int.random(in: 1...14, using: &random)
         for _ in 0..<count { words.append(vocabulary.randomElement(using: &random)!) }
@@ -115,7 +115,7 @@ import Testing
 
     // MARK: - Encoders, one per format: the bytes a producer of that format writes for the records.
 
-    static func jsonEscaped(_ bytes: [UInt8], _ random: inout IncidentTallyTests.SplitMix) -> [UInt8] {
+    static func jsonEscaped(_ bytes: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
         var out: [UInt8] = []
         for b in bytes {
             switch b {
@@ -134,7 +134,7 @@ import Testing
     // Each encoder returns the units a rotation may fall between: lines, journald entries, docker entries (so a
     // rotation may fall between the partial entries of one long line).
 
-    static func docker(_ records: [Record], _ random: inout IncidentTallyTests.SplitMix) -> [[UInt8]] {
+    static func docker(_ records: [Record], _ random: inout SplitMix64) -> [[UInt8]] {
         var out: [[UInt8]] = []
         for record in records {
             // docker splits lines over 16 KiB into partial entries.
@@ -155,7 +155,7 @@ import Testing
         return out
     }
 
-    static func journalExport(_ records: [Record], _ random: inout IncidentTallyTests.SplitMix) -> [[UInt8]] {
+    static func journalExport(_ records: [Record], _ random: inout SplitMix64) -> [[UInt8]] {
         records.enumerated().map { n, record in
             var out: [UInt8] = []
             out += Array("__CURSOR=s=1;i=\(n)\n__REALTIME_TIMESTAMP=1740823200000000\n".utf8)
@@ -172,11 +172,11 @@ import Testing
         }
     }
 
-    static func plain(_ records: [Record], _ random: inout IncidentTallyTests.SplitMix) -> [[UInt8]] {
+    static func plain(_ records: [Record], _ random: inout SplitMix64) -> [[UInt8]] {
         records.map { Array("\($0.source)  | ".utf8) + $0.message + [10] }
     }
 
-    static func nginxError(_ records: [Record], _ random: inout IncidentTallyTests.SplitMix) -> [[UInt8]] {
+    static func nginxError(_ records: [Record], _ random: inout SplitMix64) -> [[UInt8]] {
         records.map { $0.message + [10] }
     }
 
@@ -185,7 +185,7 @@ import Testing
     /// Writes `units` as a rotated set cut between units: an older gzip file of two members cut at a random byte
     /// (a record may span members), an older plain file, and the current one.
     static func writeRotatedSet(
-        _ units: [[UInt8]], name: String, in root: String, _ random: inout IncidentTallyTests.SplitMix
+        _ units: [[UInt8]], name: String, in root: String, _ random: inout SplitMix64
     ) throws {
         let cuts = ([0, units.count] + (0..<2).map { _ in Int.random(in: 0...units.count, using: &random) }).sorted()
         let pieces = zip(cuts, cuts.dropFirst()).map { Array(units[$0..<$1].joined()) }
@@ -221,7 +221,7 @@ import Testing
 
     @Test(arguments: Kind.allCases, 0..<3)
     func scanAgreesWithTheReference(kind: Kind, seed: UInt64) throws {
-        var random = IncidentTallyTests.SplitMix(state: seed &* 1000 &+ UInt64(kind.rawValue.count))
+        var random = SplitMix64(seed: seed &* 1000 &+ UInt64(kind.rawValue.count))
         let sources = ["web-1", "db-1", "proxy-1"]
         var records: [Record] = []
         var size = 0

@@ -29,7 +29,7 @@ import Testing
         var text: [UInt8] = []
         var planted: [(line: Int, offset: Int)] = []
         var line = 1
-        var random = IncidentTallyTests.SplitMix(state: 7)
+        var random = SplitMix64(seed: 7)
         while text.count < 3 << 20 {
             let next: String
             if Int.random(in: 0..<400, using: &random) == 0 {
@@ -103,7 +103,7 @@ import Testing
     @Test func theResultDoesNotDependOnTheNumberOfJobs() throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        var random = IncidentTallyTests.SplitMix(state: 42)
+        var random = SplitMix64(seed: 42)
         for set in 0..<40 {
             let folder = root + "/host\(set % 7)"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
