@@ -8,7 +8,7 @@ public enum InputDiscovery {
     /// Lists the inputs under `paths`. Problems (missing paths, unreadable folders) are returned, not thrown,
     /// so one bad path does not stop the others.
     public static func discover(_ paths: [String]) -> (groups: [InputGroup], problems: [InputProblem]) {
-        var files: [String] = []
+        var files: [Found] = []
         var seen = Set<String>()
         var problems: [InputProblem] = []
         var groups: [InputGroup] = []
@@ -24,22 +24,30 @@ public enum InputDiscovery {
             switch fileType(path) {
             case .directory:
                 walk(path, into: &files, problems: &problems)
-            case .regular:
-                files.append(path)
+            case .regular(let size):
+                files.append(Found(path: path, size: size))
             case .other:
                 problems.append(InputProblem(path: path, message: "not a regular file or directory"))
             case .missing(let code):
                 problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
             }
         }
-        files = files.filter { seen.insert($0).inserted }
+        files = files.filter { seen.insert($0.path).inserted }
         groups += group(files)
         return (groups, problems)
     }
 
     enum FileType: Equatable {
-        case directory, regular, other
+        case directory, other
+        /// A regular file, with its size in bytes.
+        case regular(Int64)
         case missing(Int32)
+    }
+
+    /// A file found, with its size (for the largest-first order of the scan's jobs).
+    struct Found: Equatable {
+        var path: String
+        var size: Int64
     }
 
     static func fileType(_ path: String, followLinks: Bool = true) -> FileType {
@@ -48,7 +56,7 @@ public enum InputDiscovery {
         if rc != 0 { return .missing(errno) }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
-        case S_IFREG: return .regular
+        case S_IFREG: return .regular(Int64(info.st_size))
         default: return .other
         }
     }
@@ -61,7 +69,7 @@ public enum InputDiscovery {
     /// skipped (links could loop); symbolic links to files are read. The order of files and problems is the same
     /// however the subfolders are shared out.
     static func walk(
-        _ directory: String, into files: inout [String], problems: inout [InputProblem], parallel: Bool = true
+        _ directory: String, into files: inout [Found], problems: inout [InputProblem], parallel: Bool = true
     ) {
         let entries: [String]
         do {
@@ -83,7 +91,9 @@ public enum InputDiscovery {
             let path = join(directory, name)
             if isContainerFolder {
                 // Only the json-file logs; config, hosts and mounts are not logs.
-                if name.contains("-json.log") { files.append(path) }
+                if name.contains("-json.log") {
+                    if case .regular(let size) = fileType(path) { files.append(Found(path: path, size: size)) }
+                }
                 continue
             }
             visit(path, fileType(path, followLinks: false), into: &files, problems: &problems, parallel: parallel)
@@ -92,15 +102,15 @@ public enum InputDiscovery {
 
     /// One entry of a folder: a subfolder is walked, a file (or a link to one) listed, a broken entry reported.
     private static func visit(
-        _ path: String, _ type: FileType, into files: inout [String], problems: inout [InputProblem], parallel: Bool
+        _ path: String, _ type: FileType, into files: inout [Found], problems: inout [InputProblem], parallel: Bool
     ) {
         switch type {
         case .directory:
             walk(path, into: &files, problems: &problems, parallel: parallel)
-        case .regular:
-            files.append(path)
+        case .regular(let size):
+            files.append(Found(path: path, size: size))
         case .other:
-            if fileType(path) == .regular { files.append(path) }
+            if case .regular(let size) = fileType(path) { files.append(Found(path: path, size: size)) }
         case .missing(let code):
             problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
         }
@@ -108,13 +118,13 @@ public enum InputDiscovery {
 
     /// The entries of one folder, its subfolders walked on two threads, the results joined in entry order.
     private static func walkInParallel(
-        _ directory: String, _ names: [String], _ types: [FileType], into files: inout [String],
+        _ directory: String, _ names: [String], _ types: [FileType], into files: inout [Found],
         problems: inout [InputProblem]
     ) {
-        let results = ResultSlots<([String], [InputProblem])>(count: names.count)
+        let results = ResultSlots<([Found], [InputProblem])>(count: names.count)
         DispatchQueue.concurrentPerform(iterations: 2) { worker in
             for index in stride(from: worker, to: names.count, by: 2) {
-                var found: [String] = []
+                var found: [Found] = []
                 var trouble: [InputProblem] = []
                 visit(join(directory, names[index]), types[index], into: &found, problems: &trouble, parallel: false)
                 results.set(index, (found, trouble))
@@ -147,28 +157,34 @@ public enum InputDiscovery {
 
     /// Groups files into rotated sets by folder and base name, oldest file first.
     static func group(_ files: [String]) -> [InputGroup] {
+        group(files.map { Found(path: $0, size: 0) })
+    }
+
+    /// Groups files into rotated sets by folder and base name, oldest file first, each with its stored size.
+    static func group(_ files: [Found]) -> [InputGroup] {
         struct Key: Hashable { var directory: String; var base: String }
         var order: [Key] = []
         var members: [Key: [(age: RotationName.Age, path: String)]] = [:]
-        for path in files {
-            let (directory, name) = split(path)
+        var sizes: [Key: Int64] = [:]
+        for file in files {
+            let (directory, name) = split(file.path)
             let rotation = RotationName(fileName: name)
             let key = Key(directory: directory, base: rotation.base)
             if members[key] == nil { order.append(key) }
-            members[key, default: []].append((rotation.age, path))
+            members[key, default: []].append((rotation.age, file.path))
+            sizes[key, default: 0] += file.size
         }
         var containerNames: [String: String?] = [:]
         return order.map { key in
             let sorted = members[key]!.sorted { $0.age < $1.age }.map(\.path)
             let livePath = join(key.directory, key.base)
+            var source = kubernetesName(directory: key.directory) ?? livePath
             if let id = dockerContainerID(base: key.base) {
                 let name = containerNames[key.directory] ?? containerName(in: key.directory)
                 containerNames[key.directory] = name
-                return InputGroup(
-                    source: name ?? String(id.prefix(12)), files: sorted)
+                source = name ?? String(id.prefix(12))
             }
-            return InputGroup(
-                source: kubernetesName(directory: key.directory) ?? livePath, files: sorted)
+            return InputGroup(source: source, files: sorted, storedBytes: sizes[key] ?? 0)
         }
     }
 

@@ -4,10 +4,13 @@ public struct InputGroup: Equatable, Sendable {
     public var source: String
     /// The files, oldest first; for standard input the single entry `-`.
     public var files: [String]
+    /// The files' sizes on disk when they were listed (0 for standard input); the scan starts large sets first.
+    public var storedBytes: Int64
 
-    public init(source: String, files: [String]) {
+    public init(source: String, files: [String], storedBytes: Int64 = 0) {
         self.source = source
         self.files = files
+        self.storedBytes = storedBytes
     }
 }
 

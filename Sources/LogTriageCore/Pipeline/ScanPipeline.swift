@@ -64,10 +64,7 @@ public final class ScanPipeline {
 
     /// Set indices, the set with the most stored bytes first, so that the last set to start is a small one.
     static func largestFirst(_ sets: [InputGroup]) -> [Int] {
-        let sizes = sets.map { set in
-            set.files.reduce(Int64(0)) { total, path in total + (FileStatus.of(path)?.size ?? 0) }
-        }
-        return sets.indices.sorted { (-sizes[$0], $0) < (-sizes[$1], $1) }
+        sets.indices.sorted { (-sets[$0].storedBytes, $0) < (-sets[$1].storedBytes, $1) }
     }
 }
 

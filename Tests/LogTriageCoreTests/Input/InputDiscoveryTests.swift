@@ -95,13 +95,16 @@ extension InputDiscoveryTests {
             }
         }
         FileManager.default.createFile(atPath: root + "/top.log", contents: Data("x\n".utf8))
-        var parallel: [String] = []
+        var parallel: [InputDiscovery.Found] = []
         var parallelProblems: [InputProblem] = []
         InputDiscovery.walk(root, into: &parallel, problems: &parallelProblems, parallel: true)
-        var sequential: [String] = []
+        var sequential: [InputDiscovery.Found] = []
         var sequentialProblems: [InputProblem] = []
         InputDiscovery.walk(root, into: &sequential, problems: &sequentialProblems, parallel: false)
         #expect(parallel.count == 40 * 3 + 1)
+        #expect(parallel.allSatisfy { $0.size == 2 }, "each file's size comes with it")
+        let sets = InputDiscovery.group(parallel)
+        #expect(sets.first { $0.source == root + "/host-3/app.log" }?.storedBytes == 4, "app.log and app.log.1")
         #expect(parallel == sequential)
         #expect(parallelProblems == sequentialProblems)
     }
