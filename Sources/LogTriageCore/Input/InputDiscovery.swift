@@ -37,6 +37,81 @@ public enum InputDiscovery {
         return (groups, problems)
     }
 
+    /// Lists the inputs under `paths` as `discover(_:)` does, handing each set to `emit` in the same order, and
+    /// returns the problems. When every path is a folder (or `-`) and none lies inside another, a folder's sets are
+    /// emitted as soon as the folder is listed, so that scanning can start while the rest of the tree is read;
+    /// otherwise everything is listed first.
+    ///
+    /// A set's place in the order is where its first file is met in the walk: a folder's files are all known once
+    /// it is listed, so each set is emitted at its first file's entry, between the sets of the subfolders around it.
+    public static func discover(_ paths: [String], emit: (InputGroup) -> Void) -> [InputProblem] {
+        let named = paths.filter { $0 != "-" }
+        let folders = named.map { join($0, "") }
+        let streamable =
+            named.allSatisfy { fileType($0) == .directory } && Set(folders).count == folders.count
+            && !folders.contains { a in folders.contains { b in a != b && a.hasPrefix(b) } }
+        guard streamable else {
+            let (groups, problems) = discover(paths)
+            groups.forEach(emit)
+            return problems
+        }
+        if paths.contains("-") { emit(InputGroup(source: "stdin", files: ["-"])) }
+        var problems: [InputProblem] = []
+        for folder in named { stream(folder, emit: emit, problems: &problems) }
+        return problems
+    }
+
+    /// Walks `directory` as `walk` does, emitting its sets in walk order (see `discover(_:emit:)`).
+    private static func stream(_ directory: String, emit: (InputGroup) -> Void, problems: inout [InputProblem]) {
+        let entries: [String]
+        do {
+            entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
+            return
+        }
+        let isContainerFolder = entries.contains("config.v2.json")
+        // The folder's own files first, with where each was met; then the sets, placed at their first file.
+        var found: [(entry: Int, file: Found)] = []
+        var subfolders: [(entry: Int, path: String)] = []
+        for (index, name) in entries.enumerated() where !name.hasPrefix(".") {
+            let path = join(directory, name)
+            if isContainerFolder {
+                if name.contains("-json.log"), case .regular(let size) = fileType(path) {
+                    found.append((index, Found(path: path, size: size)))
+                }
+                continue
+            }
+            switch fileType(path, followLinks: false) {
+            case .directory:
+                subfolders.append((index, path))
+            case .regular(let size):
+                found.append((index, Found(path: path, size: size)))
+            case .other:
+                if case .regular(let size) = fileType(path) { found.append((index, Found(path: path, size: size))) }
+            case .missing(let code):
+                problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
+            }
+        }
+        // group keeps first-appearance order, so its sets start at increasing entries.
+        let sets = group(found.map(\.file))
+        var firstEntry: [String: Int] = [:]
+        for (entry, file) in found where firstEntry[file.path] == nil { firstEntry[file.path] = entry }
+        let setStarts = sets.map { set in set.files.map { firstEntry[$0]! }.min()! }
+        var nextSet = 0
+        for (entry, path) in subfolders {
+            while nextSet < sets.count && setStarts[nextSet] < entry {
+                emit(sets[nextSet])
+                nextSet += 1
+            }
+            stream(path, emit: emit, problems: &problems)
+        }
+        while nextSet < sets.count {
+            emit(sets[nextSet])
+            nextSet += 1
+        }
+    }
+
     enum FileType: Equatable {
         case directory, other
         /// A regular file, with its size in bytes.

@@ -2,9 +2,9 @@ import Foundation
 
 /// The pipeline's driver: input → decoding → matching → classification, for a whole `scan`.
 ///
-/// It only wires the stages: discovery lists the rotated sets, the job scheduler runs one `SetScanner` per
-/// thread over them (largest set first), and each set's tally, counts and problems are merged in input order, so
-/// the result is the same whatever the number of jobs.
+/// It only wires the stages: discovery lists the rotated sets on a thread of its own, the job scheduler runs one
+/// `SetScanner` per thread over them as they come (the largest set waiting first), and each set's tally, counts and
+/// problems are merged in input order, so the result is the same whatever the number of jobs.
 public final class ScanPipeline {
     public let configuration: ScanConfiguration
 
@@ -16,37 +16,40 @@ public final class ScanPipeline {
     /// the scanning threads, one call at a time.
     public func run(progress: (@Sendable (ScanProgress) -> Void)? = nil) -> ScanResult {
         let started = Date()
-        // The matcher's program is built while the inputs are listed: both take a few tens of milliseconds.
+        // The matcher's program is built while the inputs are listed, and sets are scanned as soon as the folder
+        // holding them has been listed.
         let building = ProgramBuild(configuration.catalog)
-        let (sets, problems) = InputDiscovery.discover(configuration.paths)
+        let meter = ProgressMeter(
+            jobs: configuration.jobs, interval: configuration.progressInterval, started: started, report: progress)
+        let listing = Listing(configuration.paths, meter: meter)
         let program = building.wait()
         var tally = IncidentTally(incidents: program.table.incidents, maxEvidence: configuration.maxEvidence)
         var stats = ScanStats()
-        var errors = problems.map { ScanError(source: $0.path, message: $0.message) }
+        var setErrors: [ScanError] = []
         var skipped: [ScanError] = []
         var limitReached: [Int: (count: Int, first: String)] = [:]
-        let meter = ProgressMeter(
-            filesTotal: sets.reduce(0) { $0 + $1.files.count }, jobs: configuration.jobs,
-            interval: configuration.progressInterval, started: started, report: progress)
         let configuration = self.configuration
         JobScheduler.run(
-            items: sets.count, jobs: configuration.jobs, order: Self.largestFirst(sets),
+            queue: listing.queue, jobs: configuration.jobs,
             makeWorker: { SetScanner(configuration: configuration, program: program) },
             work: { scanner, index in
+                let set = listing.set(index)
                 let job = meter.begin()
-                let result = scanner.scan(sets[index]) { meter.update(job: job, storedBytes: $0) }
-                meter.end(job: job, files: sets[index].files.count, storedBytes: result.stats.storedBytes)
+                let result = scanner.scan(set) { meter.update(job: job, storedBytes: $0) }
+                meter.end(job: job, files: set.files.count, storedBytes: result.stats.storedBytes)
                 return result
             },
             deliver: { _, result in
                 tally.merge(result.tally)
                 stats.add(result.stats)
-                errors += result.errors
+                setErrors += result.errors
                 skipped += result.skipped
                 for (rule, seen) in result.limitReached {
                     limitReached[rule, default: (0, seen.first)].count += seen.count
                 }
             })
+        // Problems of the listing come first, as they were found before any set was read.
+        var errors = listing.problems().map { ScanError(source: $0.path, message: $0.message) } + setErrors
         // Once per rule, where it first happened: a regex cut off by its match limit is a record not verified.
         for (rule, seen) in limitReached.sorted(by: { $0.key < $1.key }) {
             let definition = program.table.rules[rule]
@@ -62,9 +65,48 @@ public final class ScanPipeline {
         return ScanResult(incidents: tally.reports(), stats: stats, errors: errors, skipped: skipped)
     }
 
-    /// Set indices, the set with the most stored bytes first, so that the last set to start is a small one.
-    static func largestFirst(_ sets: [InputGroup]) -> [Int] {
-        sets.indices.sorted { (-sets[$0].storedBytes, $0) < (-sets[$1].storedBytes, $1) }
+}
+
+/// Discovery on a thread of its own, feeding the job queue with each rotated set as it is found.
+final class Listing: @unchecked Sendable {
+    // Safe because `sets` and `found` are read and written only while `lock` is held; `done` orders the write of
+    // `found` before its read.
+    private let lock = NSLock()
+    private var sets: [InputGroup] = []
+    private var found: [InputProblem] = []
+    private let done = DispatchSemaphore(value: 0)
+    let queue = JobQueue()
+
+    init(_ paths: [String], meter: ProgressMeter) {
+        Thread.detachNewThread { [self] in
+            let problems = InputDiscovery.discover(paths) { set in
+                lock.lock()
+                sets.append(set)
+                lock.unlock()
+                meter.addFiles(set.files.count)
+                queue.add(size: set.storedBytes)
+            }
+            lock.lock()
+            found = problems
+            lock.unlock()
+            queue.finish()
+            done.signal()
+        }
+    }
+
+    /// Set `index`; it has been added to the queue, so it exists.
+    func set(_ index: Int) -> InputGroup {
+        lock.lock()
+        defer { lock.unlock() }
+        return sets[index]
+    }
+
+    /// The problems the listing found; waits for it to end.
+    func problems() -> [InputProblem] {
+        done.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        return found
     }
 }
 
@@ -93,7 +135,7 @@ final class ProgressMeter: @unchecked Sendable {
     // Safe because every stored property is read and written only while `lock` is held (the `let`s are
     // immutable), and `report` is only called with the lock held, so one call at a time.
     private let lock = NSLock()
-    private let filesTotal: Int
+    private var filesTotal = 0
     private let interval: Int64
     private let started: Date
     private let report: (@Sendable (ScanProgress) -> Void)?
@@ -103,12 +145,18 @@ final class ProgressMeter: @unchecked Sendable {
     private var running: [Int64?]
     private var lastReported: Int64 = 0
 
-    init(filesTotal: Int, jobs: Int, interval: Int64, started: Date, report: (@Sendable (ScanProgress) -> Void)?) {
-        self.filesTotal = filesTotal
+    init(jobs: Int, interval: Int64, started: Date, report: (@Sendable (ScanProgress) -> Void)?) {
         self.interval = interval
         self.started = started
         self.report = report
         self.running = Array(repeating: nil, count: max(1, jobs))
+    }
+
+    /// Counts files found by the listing, which goes on while sets are read.
+    func addFiles(_ count: Int) {
+        lock.lock()
+        filesTotal += count
+        lock.unlock()
     }
 
     /// Takes a free slot for a set that starts now.

@@ -108,4 +108,38 @@ extension InputDiscoveryTests {
         #expect(parallel == sequential)
         #expect(parallelProblems == sequentialProblems)
     }
+
+    /// Streaming the sets out folder by folder gives exactly the batch listing: the same sets in the same order,
+    /// the same problems.
+    @Test func streamedSetsComeInTheListingsOrder() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let id = String(repeating: "ab", count: 32)
+        let layout = [
+            "a.log", "a.log.1", "a.log.2.gz", "b/x.log", "b/x.log.1", "b/y.log", "c.log", "c.log-20250301.gz",
+            "d/e/f.log", "d/z.log", "m.log", "containers/\(id)/\(id)-json.log", "containers/\(id)/\(id)-json.log.1",
+            "containers/\(id)/hostconfig.json", "z.log", "z.log.1",
+        ]
+        for path in layout {
+            let full = root + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: full, contents: Data(path.utf8))
+        }
+        try #"{"Name":"/web"}"#.write(
+            toFile: root + "/containers/\(id)/config.v2.json", atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root + "/b/broken", withDestinationPath: root + "/nowhere")
+        for paths in [
+            [root], [root + "/b", root + "/d"], ["-", root], [root, root + "/b"], [root + "/a.log", root],
+        ] {
+            let (batch, batchProblems) = InputDiscovery.discover(paths)
+            var streamed: [InputGroup] = []
+            let streamedProblems = InputDiscovery.discover(paths) { streamed.append($0) }
+            #expect(streamed == batch, "\(paths)")
+            #expect(streamedProblems == batchProblems, "\(paths)")
+        }
+        let (sets, _) = InputDiscovery.discover([root])
+        #expect(sets.map(\.source).contains("web"))
+        #expect(sets.first?.files.map { String($0.dropFirst(root.count + 1)) } == ["a.log.2.gz", "a.log.1", "a.log"])
+    }
 }
