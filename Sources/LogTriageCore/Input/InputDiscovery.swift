@@ -26,8 +26,11 @@ public enum InputDiscovery {
                 walk(path, into: &files, problems: &problems)
             case .regular(let size):
                 files.append(Found(path: path, size: size))
+            case .stream:
+                // A pipe or a device named on the command line (`<(zcat x.gz)`) is read as a stream, like stdin.
+                files.append(Found(path: path, size: 0))
             case .other:
-                problems.append(InputProblem(path: path, message: "not a regular file or directory"))
+                problems.append(InputProblem(path: path, message: "not a regular file, a stream or a directory"))
             case .missing(let code):
                 problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
             }
@@ -87,7 +90,7 @@ public enum InputDiscovery {
                 subfolders.append((index, path))
             case .regular(let size):
                 found.append((index, Found(path: path, size: size)))
-            case .other:
+            case .other, .stream:
                 if case .regular(let size) = fileType(path) { found.append((index, Found(path: path, size: size))) }
             case .missing(let code):
                 problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
@@ -114,6 +117,8 @@ public enum InputDiscovery {
 
     enum FileType: Equatable {
         case directory, other
+        /// A FIFO or a character device: read when named, never when met in a walk (it may never end).
+        case stream
         /// A regular file, with its size in bytes.
         case regular(Int64)
         case missing(Int32)
@@ -132,6 +137,7 @@ public enum InputDiscovery {
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .regular(Int64(info.st_size))
+        case S_IFIFO, S_IFCHR: return .stream
         default: return .other
         }
     }
@@ -184,7 +190,7 @@ public enum InputDiscovery {
             walk(path, into: &files, problems: &problems, parallel: parallel)
         case .regular(let size):
             files.append(Found(path: path, size: size))
-        case .other:
+        case .other, .stream:
             if case .regular(let size) = fileType(path) { files.append(Found(path: path, size: size)) }
         case .missing(let code):
             problems.append(InputProblem(path: path, message: String(cString: strerror(code))))

@@ -131,6 +131,33 @@ import Testing
     }
 }
 
+extension ScanPipelineLargeInputTests {
+    /// A FIFO named as a path (what `<(zcat x.gz)` passes) is read as a stream; one met in a walk is not read.
+    @Test func aNamedFIFOIsReadAsAStream() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let text = (1...50).map { Self.refused($0) + "\n" }.joined()
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: fifo)  // waits for the reader
+            handle?.write(Data(text.utf8))
+            try? handle?.close()
+        }
+        writer.start()
+        let result = ScanPipeline(configuration: ScanConfiguration(paths: [fifo], catalog: Self.catalog)).run()
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.incidents.first?.count == 50)
+        #expect(result.incidents.first?.sources == [fifo])
+
+        // In a walk, the same FIFO (now without a writer) is passed over rather than waited on.
+        try (Self.refused(1) + "\n").write(toFile: root + "/a.log", atomically: true, encoding: .utf8)
+        let walked = ScanPipeline(configuration: ScanConfiguration(paths: [root], catalog: Self.catalog)).run()
+        #expect(walked.incidents.first?.count == 1)
+        #expect(walked.stats.files == 1)
+    }
+}
+
 /// Progress values, collected from whichever thread reports them.
 final class Updates: @unchecked Sendable {
     // Safe because `stored` is only touched while `lock` is held.
