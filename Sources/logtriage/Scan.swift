@@ -118,7 +118,8 @@ struct Scan: ParsableCommand {
         progress.clear()
 
         for error in result.errors {
-            FileHandle.standardError.write(Data("logtriage: \(error.source): \(error.message)\n".utf8))
+            let line = "logtriage: \(TerminalText.visible(error.source)): \(TerminalText.visible(error.message))\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
         switch output {
         case .json:

@@ -57,7 +57,9 @@ public struct TextReport {
         }
         if !result.skipped.isEmpty {
             out += "\n" + paint("Skipped:", "1") + "\n"
-            for item in result.skipped.prefix(maxSkippedShown) { out += "  \(item.source): \(item.message)\n" }
+            for item in result.skipped.prefix(maxSkippedShown) {
+                out += "  \(TerminalText.visible(item.source)): \(TerminalText.visible(item.message))\n"
+            }
             if result.skipped.count > maxSkippedShown {
                 out += "  … and \(result.skipped.count - maxSkippedShown) more (--output json lists them all)\n"
             }
@@ -83,9 +85,9 @@ public struct TextReport {
                 : " · first seen \(TimeFormat.iso8601(first)) · last seen \(TimeFormat.iso8601(last))"
         }
         out += facts + "\n"
-        out += "  sources: " + report.sources.joined(separator: ", ") + "\n"
+        out += "  sources: " + report.sources.map(TerminalText.visible).joined(separator: ", ") + "\n"
         for value in report.values {
-            out += "  \(value.label): " + value.values.joined(separator: ", ") + "\n"
+            out += "  \(value.label): " + value.values.map(TerminalText.visible).joined(separator: ", ") + "\n"
         }
         if !report.causedBy.isEmpty {
             out += "  likely caused by: " + report.causedBy.joined(separator: ", ") + "\n"
@@ -95,8 +97,10 @@ public struct TextReport {
         }
         out += "  evidence:\n"
         for evidence in report.evidence.prefix(evidenceLines) {
-            var place = "\(evidence.file):\(evidence.line)"
-            if evidence.source != evidence.file { place = "\(evidence.source) " + paint(place, "2") }
+            var place = "\(TerminalText.visible(evidence.file)):\(evidence.line)"
+            if evidence.source != evidence.file {
+                place = "\(TerminalText.visible(evidence.source)) " + paint(place, "2")
+            }
             let time = evidence.time.map { " " + TimeFormat.iso8601($0) } ?? ""
             out += "    " + place + time + "\n"
             out += "      " + paint(clip(evidence.text), "36") + "\n"
@@ -108,19 +112,13 @@ public struct TextReport {
         return out
     }
 
-    /// One line of evidence: control characters shown visibly, long text cut.
+    /// One line of evidence: control characters shown visibly (`TerminalText`), long text cut.
     func clip(_ text: String) -> String {
         var out = ""
         var count = 0
         for character in text {
             if count == evidenceWidth { return out + "…" }
-            if character == "\n" {
-                out += "⏎"
-            } else if character.isASCII && character.asciiValue! < 0x20 {
-                out += "^" + String(UnicodeScalar(character.asciiValue! + 0x40))
-            } else {
-                out.append(character)
-            }
+            out += TerminalText.visible(String(character))
             count += 1
         }
         return out
