@@ -81,7 +81,10 @@ struct DockerJSONLineFormat: LineFormat {
                 stream = try scanner.readRawString().equals("stderr") ? 1 : 0
             } else if key.equals("time"), try scanner.peekKind() == .string {
                 let text = try scanner.readRawString()
-                time = Timestamp.parseISO8601(text, at: 0, defaultOffset: 0)?.micros
+                // The whole field must be the time: `…+99:99` is no time with text after it.
+                if let parsed = Timestamp.parseISO8601(text, at: 0, defaultOffset: 0), parsed.end == text.count {
+                    time = parsed.micros
+                }
             } else {
                 try scanner.skipValue()  // `attrs` and anything newer
             }

@@ -84,7 +84,9 @@ public enum TimeWindow {
             if rest == "Z" || rest == "z" {
                 offset = 0
             } else if rest.count == 6, let sign = rest.first, sign == "+" || sign == "-",
-                let h = Int(rest.dropFirst().prefix(2)), rest.dropFirst(3).first == ":", let m = Int(rest.suffix(2))
+                let h = Int(rest.dropFirst().prefix(2)), rest.dropFirst(3).first == ":", let m = Int(rest.suffix(2)),
+                (0...23).contains(h), (0...59).contains(m),
+                rest.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ":") })
             {
                 offset = (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
             } else {

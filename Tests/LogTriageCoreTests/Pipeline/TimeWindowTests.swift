@@ -38,4 +38,20 @@ extension TimeWindowTests {
     static func micros(_ text: String) -> Int64 {
         (try? TimeWindow.parse(text)) ?? -1
     }
+
+    /// Offsets out of range are no offsets, in `--since` as in the logs' own times.
+    @Test func impossibleOffsetsAreRejected() throws {
+        for text in ["2025-03-01T10:00:00+99:99", "2025-03-01T10:00:00+24:00", "2025-03-01T10:00:00-05:60"] {
+            #expect(throws: TimeWindow.ParseError.self, "\(text)") { try TimeWindow.parse(text) }
+        }
+        #expect(try TimeWindow.parse("2025-03-01T10:00:00+08:00") == 1_740_794_400_000_000)
+        // A docker entry's time field must be a time as a whole.
+        let line = #"{"log":"x\n","stream":"stdout","time":"2025-03-01T10:00:00+99:99"}"# + "\n"
+        let records = decodeInAllChunkings(line, with: { DockerJSONDecoder(context: testContext()) }).records
+        #expect(records.map(\.time) == [nil])
+        let good = #"{"log":"x\n","stream":"stdout","time":"2025-03-01T10:00:00+08:00"}"# + "\n"
+        #expect(
+            decodeInAllChunkings(good, with: { DockerJSONDecoder(context: testContext()) }).records.map(\.time)
+                == [1_740_794_400_000_000])
+    }
 }
