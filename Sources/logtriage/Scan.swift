@@ -91,7 +91,19 @@ struct Scan: ParsableCommand {
 
     func run() throws {
         let offset = try Self.utcOffset(timezone)
-        let catalog = try catalogOptions.load()
+        let catalog: Catalog
+        do {
+            catalog = try catalogOptions.load()
+        } catch {
+            // A script that asked for JSON gets a document even so: no incidents, the problem among the errors.
+            if output == .json {
+                let failed = ScanResult(
+                    incidents: [], stats: ScanStats(),
+                    errors: [ScanError(source: "--patterns", message: "\(error)")], skipped: [])
+                print(JSONReport.render(failed), terminator: "")
+            }
+            throw error
+        }
         var window: (since: Int64?, until: Int64?) = (nil, nil)
         do {
             window.since = try since.map { text throws(TimeWindow.ParseError) in

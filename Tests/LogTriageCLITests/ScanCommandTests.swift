@@ -165,4 +165,21 @@ import Testing
         #expect(forced.stdout.contains("\u{1b}["))
         #expect(!forced.stderr.contains("scanning:"), "no progress line when stderr is not a terminal")
     }
+
+    /// A broken pattern file still gives `--output json` a document, with the problem among its errors.
+    @Test func aPatternErrorStillGivesAJSONDocument() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "id: broken\ntitle: [unclosed\n".write(
+            toFile: directory + "/broken.yaml", atomically: true, encoding: .utf8)
+        let run = try CLI.run(
+            ["scan", "-", "--output", "json", "--patterns", directory], stdin: Data(Self.nginxError.utf8))
+        #expect(run.status == 2)
+        let document = try run.json()
+        #expect((document["incidents"] as? [Any])?.isEmpty == true)
+        let errors = try #require(document["errors"] as? [[String: Any]])
+        #expect(errors.count == 1)
+        #expect((errors.first?["message"] as? String)?.contains("broken.yaml") == true, "\(errors)")
+        #expect(run.stderr.contains("broken.yaml"))
+    }
 }

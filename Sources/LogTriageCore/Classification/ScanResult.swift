@@ -6,6 +6,13 @@ public struct ScanResult: Sendable {
     public var errors: [ScanError]
     /// Files passed over on purpose (binary data, journald's own files), with the reason.
     public var skipped: [ScanError]
+
+    public init(incidents: [IncidentReport], stats: ScanStats, errors: [ScanError], skipped: [ScanError]) {
+        self.incidents = incidents
+        self.stats = stats
+        self.errors = errors
+        self.skipped = skipped
+    }
 }
 
 public struct ScanStats: Equatable, Sendable {
