@@ -66,34 +66,17 @@ public enum InputDiscovery {
 
     /// Walks `directory` as `walk` does, emitting its sets in walk order (see `discover(_:emit:)`).
     private static func stream(_ directory: String, emit: (InputGroup) -> Void, problems: inout [InputProblem]) {
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
-            return
-        }
-        let isContainerFolder = entries.contains("config.v2.json")
+        guard let (names, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
         // The folder's own files first, with where each was met; then the sets, placed at their first file.
         var found: [(entry: Int, file: Found)] = []
         var subfolders: [(entry: Int, path: String)] = []
-        for (index, name) in entries.enumerated() where !name.hasPrefix(".") {
+        for (index, name) in names.enumerated() {
             let path = join(directory, name)
-            if isContainerFolder {
-                if name.contains("-json.log"), case .regular(let size) = fileType(path) {
-                    found.append((index, Found(path: path, size: size)))
-                }
-                continue
-            }
-            switch fileType(path, followLinks: false) {
-            case .directory:
-                subfolders.append((index, path))
-            case .regular(let size):
-                found.append((index, Found(path: path, size: size)))
-            case .other, .stream:
-                if case .regular(let size) = fileType(path) { found.append((index, Found(path: path, size: size))) }
-            case .missing(let code):
-                problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
+            switch entry(path, name: name, inContainerFolder: isContainerFolder) {
+            case .file(let file): found.append((index, file))
+            case .folder: subfolders.append((index, path))
+            case .passedOver: break
+            case .problem(let problem): problems.append(problem)
             }
         }
         // group keeps first-appearance order, so its sets start at increasing entries.
@@ -152,15 +135,7 @@ public enum InputDiscovery {
     static func walk(
         _ directory: String, into files: inout [Found], problems: inout [InputProblem], parallel: Bool = true
     ) {
-        let entries: [String]
-        do {
-            entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
-            return
-        }
-        let isContainerFolder = entries.contains("config.v2.json")
-        let visible = entries.filter { !$0.hasPrefix(".") }
+        guard let (visible, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
         if parallel, !isContainerFolder, visible.count >= parallelWalkMinimum {
             let types = visible.map { fileType(join(directory, $0), followLinks: false) }
             if types.filter({ $0 == .directory }).count >= parallelWalkMinimum {
@@ -170,30 +145,64 @@ public enum InputDiscovery {
         }
         for name in visible {
             let path = join(directory, name)
-            if isContainerFolder {
-                // Only the json-file logs; config, hosts and mounts are not logs.
-                if name.contains("-json.log") {
-                    if case .regular(let size) = fileType(path) { files.append(Found(path: path, size: size)) }
-                }
-                continue
-            }
-            visit(path, fileType(path, followLinks: false), into: &files, problems: &problems, parallel: parallel)
+            visit(
+                path, entry(path, name: name, inContainerFolder: isContainerFolder), into: &files,
+                problems: &problems, parallel: parallel)
         }
     }
 
-    /// One entry of a folder: a subfolder is walked, a file (or a link to one) listed, a broken entry reported.
-    private static func visit(
-        _ path: String, _ type: FileType, into files: inout [Found], problems: inout [InputProblem], parallel: Bool
-    ) {
-        switch type {
+    /// A folder's entries in name order, hidden ones left out, and whether it is a docker container's folder;
+    /// `nil` (and a problem) when it cannot be read.
+    private static func listFolder(_ directory: String, problems: inout [InputProblem]) -> ([String], Bool)? {
+        do {
+            let entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+            return (entries.filter { !$0.hasPrefix(".") }, entries.contains("config.v2.json"))
+        } catch {
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
+            return nil
+        }
+    }
+
+    /// What a walk makes of one entry of a folder.
+    enum Entry {
+        case file(Found)
+        case folder
+        /// Not a log to read: a container's config, a link to a folder (links could loop), a FIFO met in a walk.
+        case passedOver
+        case problem(InputProblem)
+    }
+
+    /// What `path` (entry `name` of its folder) is to a walk; `type` is its `lstat` type when already known.
+    private static func entry(
+        _ path: String, name: String, inContainerFolder: Bool, type: FileType? = nil
+    ) -> Entry {
+        if inContainerFolder {
+            // Only the json-file logs; config, hosts and mounts are not logs.
+            guard name.contains("-json.log"), case .regular(let size) = fileType(path) else { return .passedOver }
+            return .file(Found(path: path, size: size))
+        }
+        switch type ?? fileType(path, followLinks: false) {
         case .directory:
-            walk(path, into: &files, problems: &problems, parallel: parallel)
+            return .folder
         case .regular(let size):
-            files.append(Found(path: path, size: size))
+            return .file(Found(path: path, size: size))
         case .other, .stream:
-            if case .regular(let size) = fileType(path) { files.append(Found(path: path, size: size)) }
+            guard case .regular(let size) = fileType(path) else { return .passedOver }
+            return .file(Found(path: path, size: size))
         case .missing(let code):
-            problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
+            return .problem(InputProblem(path: path, message: String(cString: strerror(code))))
+        }
+    }
+
+    /// Acts on one entry of a folder: a subfolder is walked, a file listed, a broken entry reported.
+    private static func visit(
+        _ path: String, _ entry: Entry, into files: inout [Found], problems: inout [InputProblem], parallel: Bool
+    ) {
+        switch entry {
+        case .folder: walk(path, into: &files, problems: &problems, parallel: parallel)
+        case .file(let file): files.append(file)
+        case .passedOver: break
+        case .problem(let problem): problems.append(problem)
         }
     }
 
@@ -207,7 +216,9 @@ public enum InputDiscovery {
             for index in stride(from: worker, to: names.count, by: 2) {
                 var found: [Found] = []
                 var trouble: [InputProblem] = []
-                visit(join(directory, names[index]), types[index], into: &found, problems: &trouble, parallel: false)
+                let path = join(directory, names[index])
+                let kind = entry(path, name: names[index], inContainerFolder: false, type: types[index])
+                visit(path, kind, into: &found, problems: &trouble, parallel: false)
                 results.set(index, (found, trouble))
             }
         }
