@@ -247,11 +247,6 @@ public enum InputDiscovery {
         var values: [Value] { slots.map { $0! } }
     }
 
-    /// Groups files into rotated sets by folder and base name, oldest file first.
-    static func group(_ files: [String]) -> [InputGroup] {
-        group(files.map { Found(path: $0, size: 0) })
-    }
-
     /// Groups files into rotated sets by folder and base name, oldest file first, each with its stored size.
     static func group(_ files: [Found]) -> [InputGroup] {
         struct Key: Hashable { var directory: String; var base: String }

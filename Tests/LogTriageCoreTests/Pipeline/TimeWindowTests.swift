@@ -34,11 +34,6 @@ import Testing
 }
 
 extension TimeWindowTests {
-    /// µs since the epoch of an absolute time, for expectations.
-    static func micros(_ text: String) -> Int64 {
-        (try? TimeWindow.parse(text)) ?? -1
-    }
-
     /// Offsets out of range are no offsets, in `--since` as in the logs' own times.
     @Test func impossibleOffsetsAreRejected() throws {
         for text in ["2025-03-01T10:00:00+99:99", "2025-03-01T10:00:00+24:00", "2025-03-01T10:00:00-05:60"] {
