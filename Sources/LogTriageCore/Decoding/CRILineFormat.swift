@@ -17,6 +17,11 @@ struct CRILineFormat: LineFormat {
 
     var heldOffset: Int64? { partials.heldOffset }
 
+    var held: PartialRecords? {
+        get { partials.isHolding ? partials : nil }
+        set { if let newValue { partials = newValue } }
+    }
+
     static var gateEncoding: CandidateGate.Encoding? { .verbatim }
 
     /// Decodes one line. O(line length).

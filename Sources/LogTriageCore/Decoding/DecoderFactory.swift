@@ -22,11 +22,13 @@ public enum DecoderFactory {
     ///
     /// The decoder's whole loop is compiled for that one sink type, so that handing on a record is a direct call;
     /// only the per-chunk calls go through the existential. O(1).
+    /// With `checkpoint`, the decoder resumes from it.
     static func make<Sink: RecordSink>(
-        for format: LogFormat, context: DecoderContext, sink: Sink.Type
+        for format: LogFormat, context: DecoderContext, sink: Sink.Type, resumingFrom checkpoint: DecoderCheckpoint? = nil
     ) -> any SinkBoundDecoder<Sink> {
         func bind<Decoder: LogDecoder>(_ type: Decoder.Type) -> any SinkBoundDecoder<Sink> {
-            BoundDecoder<Decoder, Sink>(Decoder(context: context))
+            if let checkpoint { return BoundDecoder<Decoder, Sink>(Decoder(context: context, resumingFrom: checkpoint)) }
+            return BoundDecoder<Decoder, Sink>(Decoder(context: context))
         }
         return bind(decoderType(for: format))
     }
@@ -38,6 +40,7 @@ protocol SinkBoundDecoder<Sink>: AnyObject {
     func feed(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink)
     func endOfFile(into sink: inout Sink)
     func finish(into sink: inout Sink)
+    var checkpoint: DecoderCheckpoint { get }
 }
 
 /// Wraps a format's decoder for one sink type.
@@ -49,4 +52,5 @@ final class BoundDecoder<Decoder: LogDecoder, Sink: RecordSink>: SinkBoundDecode
     func feed(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) { decoder.feed(bytes, into: &sink) }
     func endOfFile(into sink: inout Sink) { decoder.endOfFile(into: &sink) }
     func finish(into sink: inout Sink) { decoder.finish(into: &sink) }
+    var checkpoint: DecoderCheckpoint { decoder.checkpoint }
 }

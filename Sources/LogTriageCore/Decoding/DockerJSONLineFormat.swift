@@ -17,6 +17,11 @@ struct DockerJSONLineFormat: LineFormat {
 
     var heldOffset: Int64? { partials.heldOffset }
 
+    var held: PartialRecords? {
+        get { partials.isHolding ? partials : nil }
+        set { if let newValue { partials = newValue } }
+    }
+
     static var gateEncoding: CandidateGate.Encoding? { .jsonString }
 
     /// Decodes one entry. O(line length).

@@ -1,11 +1,11 @@
 /// The fields of one journald entry that logtriage uses, gathered by the export and JSON decoders alike.
 ///
-/// Only `MESSAGE`, the source candidates, `__REALTIME_TIMESTAMP` and `_TRANSPORT` are kept; the decoders skip
+/// Only `MESSAGE`, the source candidates, `__REALTIME_TIMESTAMP`, `_TRANSPORT` and `__CURSOR` are kept; the decoders skip
 /// every other field without buffering it. Buffers are reused from entry to entry.
 struct JournalEntry {
     /// A field logtriage keeps.
     enum Field: Int, CaseIterable {
-        case message, containerName, systemdUnit, syslogIdentifier, realtimeTimestamp, transport, unit, userUnit
+        case message, containerName, systemdUnit, syslogIdentifier, realtimeTimestamp, transport, unit, userUnit, cursor
 
         /// The field's name as journald writes it.
         var name: String {
@@ -18,6 +18,7 @@ struct JournalEntry {
             case .transport: "_TRANSPORT"
             case .unit: "UNIT"
             case .userUnit: "USER_UNIT"
+            case .cursor: "__CURSOR"
             }
         }
     }
@@ -25,13 +26,14 @@ struct JournalEntry {
     /// Each kept field's value, indexed by `Field.rawValue`; decoders append to them directly.
     var values: [[UInt8]] = Array(repeating: [], count: Field.allCases.count)
     /// Bit `rawValue` is set once a field has been seen in the current entry.
-    private var present: UInt8 = 0
+    private var present: UInt16 = 0
 
     /// The field a key names, or `nil` for a field logtriage skips. O(key length).
     static func field(named name: UnsafeRawBufferPointer) -> Field? {
         // Dispatch on length first: most keys are rejected without comparing bytes.
         switch name.count {
         case 4: return name.equals("UNIT") ? .unit : nil
+        case 8: return name.equals("__CURSOR") ? .cursor : nil
         case 9: return name.equals("USER_UNIT") ? .userUnit : nil
         case 7: return name.equals("MESSAGE") ? .message : nil
         case 10: return name.equals("_TRANSPORT") ? .transport : nil
@@ -51,7 +53,7 @@ struct JournalEntry {
 
     /// Marks `field` as seen; false when it was seen before in this entry, whose first value is the one kept.
     mutating func begin(_ field: Field) -> Bool {
-        let bit: UInt8 = 1 << field.rawValue
+        let bit: UInt16 = 1 << field.rawValue
         guard present & bit == 0 else { return false }
         present |= bit
         return true

@@ -49,7 +49,23 @@ struct JournalExportDecoder: LogDecoder {
         name.reserveCapacity(64)
     }
 
+    /// `__CURSOR` of the last entry that ended, message or not.
+    private var lastCursor: [UInt8] = []
+
+    init(context: DecoderContext, resumingFrom checkpoint: DecoderCheckpoint) {
+        self.init(context: context)
+        offset = checkpoint.offset
+        entryNumber = checkpoint.line - 1
+        lastCursor = Array((checkpoint.cursor ?? "").utf8)
+    }
+
     var committedOffset: Int64 { inEntry ? entryStart : offset }
+
+    var checkpoint: DecoderCheckpoint {
+        DecoderCheckpoint(
+            offset: committedOffset, line: (inEntry ? entryNumber - 1 : entryNumber) + 1,
+            cursor: lastCursor.isEmpty ? nil : String(decoding: lastCursor, as: UTF8.self))
+    }
 
     /// Advances the state machine over `bytes`, handing on each entry as its blank line arrives. O(`bytes.count`).
     mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) {
@@ -188,6 +204,8 @@ struct JournalExportDecoder: LogDecoder {
 
     private mutating func endEntry<S: RecordSink>(into sink: inout S) {
         entry.emit(line: entryNumber, offset: entryStart, into: &sink)
+        let cursor = entry.values[JournalEntry.Field.cursor.rawValue]
+        if !cursor.isEmpty { lastCursor = cursor }
         inEntry = false
         state = .fieldStart
     }

@@ -12,6 +12,12 @@ struct LineDecoder<Format: LineFormat>: LogDecoder {
         format = Format(context: context)
     }
 
+    init(context: DecoderContext, resumingFrom checkpoint: DecoderCheckpoint) {
+        self.init(context: context)
+        framer.resume(at: checkpoint.offset, line: checkpoint.line)
+        format.held = checkpoint.held
+    }
+
     /// Decodes the complete lines in `bytes` and carries the tail. O(`bytes.count`) amortised.
     mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) {
         framer.feed(bytes, to: &format, sink: &sink)
@@ -32,5 +38,9 @@ struct LineDecoder<Format: LineFormat>: LogDecoder {
     var committedOffset: Int64 {
         if let held = format.heldOffset { return min(held, framer.committedOffset) }
         return framer.committedOffset
+    }
+
+    var checkpoint: DecoderCheckpoint {
+        DecoderCheckpoint(offset: framer.committedOffset, line: framer.nextLine, held: format.held)
     }
 }

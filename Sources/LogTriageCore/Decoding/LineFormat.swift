@@ -14,6 +14,8 @@ protocol LineFormat {
     /// Offset in the current file where a record still held starts: 0 when it started in an earlier file, `nil`
     /// when nothing is held.
     var heldOffset: Int64? { get }
+    /// The records held across lines, for a checkpoint (`nil` when none is held), and restored from one.
+    var held: PartialRecords? { get set }
     /// How a line spells its message, for the gate that lets lines without a catalog literal skip decoding and
     /// matching; `nil` for a format whose lines are all decoded and matched.
     static var gateEncoding: CandidateGate.Encoding? { get }
@@ -24,4 +26,8 @@ extension LineFormat {
     mutating func endOfFile<S: RecordSink>(into sink: inout S) {}
     mutating func finish<S: RecordSink>(into sink: inout S) {}
     var heldOffset: Int64? { nil }
+    var held: PartialRecords? {
+        get { nil }
+        set {}  // safe because such a format never holds a record, so no checkpoint carries one for it
+    }
 }

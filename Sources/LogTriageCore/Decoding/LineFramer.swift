@@ -30,6 +30,15 @@ struct LineFramer {
 
     /// Offset just past the last line handed on.
     var committedOffset: Int64 { lineStart }
+    /// Number of the line that starts at `committedOffset`.
+    var nextLine: Int { lineNumber }
+
+    /// Goes on in the middle of a file: the next bytes fed start at `offset`, with line `line`. O(1).
+    mutating func resume(at offset: Int64, line: Int) {
+        precondition(carriedLength == 0, "resume a framer before feeding it")
+        lineStart = offset
+        lineNumber = line
+    }
 
     /// Hands every line completed by `bytes` to `format`, and carries the unterminated tail.
     ///

@@ -18,6 +18,45 @@ public protocol LogDecoder {
     mutating func finish<S: RecordSink>(into sink: inout S)
     /// Byte offset in the current file's decoded stream just past the last complete record.
     var committedOffset: Int64 { get }
+    /// Where the decoder stands in the current file, for a restart to resume exactly there.
+    var checkpoint: DecoderCheckpoint { get }
+    /// A decoder that goes on from `checkpoint`: the next bytes it is fed are the current file's from
+    /// `checkpoint.offset` on.
+    init(context: DecoderContext, resumingFrom checkpoint: DecoderCheckpoint)
+}
+
+/// Where a decoder stands, so that following can stop at any moment and resume without losing or repeating a
+/// record.
+///
+/// `offset` is the first byte of the current file that is not yet part of a record handed on (an incomplete last
+/// line is read again on resuming), `line` the number of the line or entry that starts there. Records held across
+/// lines (docker and CRI partials, possibly begun in an earlier file) travel whole in `held`; a journald stream's
+/// position is the cursor of its last entry.
+public struct DecoderCheckpoint: Codable, Equatable, Sendable {
+    public var offset: Int64
+    /// Number of the next line (or entry) in the current file; 1 at its start.
+    public var line: Int
+    var held: PartialRecords?
+    /// `__CURSOR` of the last journald entry handed on.
+    public var cursor: String?
+
+    /// The start of a file.
+    public static let start = DecoderCheckpoint(offset: 0, line: 1)
+
+    public init(offset: Int64, line: Int, cursor: String? = nil) {
+        self.offset = offset
+        self.line = line
+        self.cursor = cursor
+    }
+
+    init(offset: Int64, line: Int, held: PartialRecords?, cursor: String? = nil) {
+        self.init(offset: offset, line: line, cursor: cursor)
+        self.held = held
+    }
+
+    /// Whether the checkpoint carries records that began before `offset` (then the file cannot simply be
+    /// resumed as if fresh).
+    public var holdsRecords: Bool { held != nil }
 }
 
 /// The log formats logtriage decodes.

@@ -3,9 +3,9 @@
 /// The runtimes split a long line into parts and mark all but the last; stdout and stderr interleave freely, so
 /// each stream has its own record in progress. A record takes the line, offset and time of its first part and can
 /// span files: a rotation may fall between its parts.
-struct PartialRecords {
+struct PartialRecords: Codable, Equatable, Sendable {
     /// The record in progress on one stream.
-    private struct Held {
+    private struct Held: Codable, Equatable, Sendable {
         var bytes: [UInt8] = []
         var isHeld = false
         var line = 0
@@ -26,11 +26,11 @@ struct PartialRecords {
         self.maxRecordBytes = maxRecordBytes
     }
 
-    /// Offset in the current file where the earliest held record starts: 0 when it started in an earlier file,
-    /// `nil` when nothing is held.
     /// Whether a record is in progress on any stream.
     var isHolding: Bool { held[0].isHeld || held[1].isHeld }
 
+    /// Offset in the current file where the earliest held record starts: 0 when it started in an earlier file,
+    /// `nil` when nothing is held.
     var heldOffset: Int64? {
         held.lazy.filter(\.isHeld).map { $0.fromEarlierFile ? 0 : $0.offset }.min()
     }
