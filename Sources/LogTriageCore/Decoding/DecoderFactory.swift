@@ -24,10 +24,13 @@ public enum DecoderFactory {
     /// only the per-chunk calls go through the existential. O(1).
     /// With `checkpoint`, the decoder resumes from it.
     static func make<Sink: RecordSink>(
-        for format: LogFormat, context: DecoderContext, sink: Sink.Type, resumingFrom checkpoint: DecoderCheckpoint? = nil
+        for format: LogFormat, context: DecoderContext, sink: Sink.Type,
+        resumingFrom checkpoint: DecoderCheckpoint? = nil
     ) -> any SinkBoundDecoder<Sink> {
         func bind<Decoder: LogDecoder>(_ type: Decoder.Type) -> any SinkBoundDecoder<Sink> {
-            if let checkpoint { return BoundDecoder<Decoder, Sink>(Decoder(context: context, resumingFrom: checkpoint)) }
+            if let checkpoint {
+                return BoundDecoder<Decoder, Sink>(Decoder(context: context, resumingFrom: checkpoint))
+            }
             return BoundDecoder<Decoder, Sink>(Decoder(context: context))
         }
         return bind(decoderType(for: format))

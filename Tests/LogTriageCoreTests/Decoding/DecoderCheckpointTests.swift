@@ -41,7 +41,8 @@ import Testing
     static func dockerLine(_ log: String, stream: String, second: Int) -> String {
         let escaped = log.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
-        return "{\"log\":\"\(escaped)\",\"stream\":\"\(stream)\",\"time\":\"2024-10-18T10:18:\(10 + second % 50).5Z\"}\n"
+        return
+            "{\"log\":\"\(escaped)\",\"stream\":\"\(stream)\",\"time\":\"2024-10-18T10:18:\(10 + second % 50).5Z\"}\n"
     }
 
     /// Two docker files whose entries interleave stdout and stderr, with lines split into partial entries, some
@@ -55,7 +56,8 @@ import Testing
             let parts = 1 + Int(random.next() % 3)
             for part in 0..<parts {
                 let last = part == parts - 1
-                files[file] += Array(Self.dockerLine("m\(n)p\(part)" + (last ? "\n" : ""), stream: stream, second: n).utf8)
+                files[file] += Array(
+                    Self.dockerLine("m\(n)p\(part)" + (last ? "\n" : ""), stream: stream, second: n).utf8)
                 // A rotation may fall between the parts of a split line.
                 if n == 29 && part == 0 && parts > 1 { file = 1 }
             }
@@ -88,7 +90,8 @@ import Testing
         }
         let files = [Array(text.utf8)]
         let make: (DecoderCheckpoint?) -> CRIDecoder = { checkpoint in
-            checkpoint.map { CRIDecoder(context: testContext(), resumingFrom: $0) } ?? CRIDecoder(context: testContext())
+            checkpoint.map { CRIDecoder(context: testContext(), resumingFrom: $0) }
+                ?? CRIDecoder(context: testContext())
         }
         let whole = decode(files, chunkSize: Int.max, with: make(nil))
         #expect(whole.records.count == 50)
