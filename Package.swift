@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // zlib's inflateInit2 is a macro; the shim exposes it as a real function.
@@ -33,6 +34,7 @@ let package = Package(
                 "CPCRE2",
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             plugins: ["EmbedCatalog"]
         ),

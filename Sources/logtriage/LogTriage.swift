@@ -7,7 +7,7 @@ struct LogTriage: ParsableCommand {
         commandName: "logtriage",
         abstract: "Find known deployment incidents in docker, journald and nginx logs, with the fix for each.",
         version: "0.1.0",
-        subcommands: [Scan.self, Patterns.self]
+        subcommands: [Scan.self, Tail.self, Summary.self, Patterns.self]
     )
 
     /// Exit statuses: 0 no incident, 1 incidents found, 2 an input or usage error (2 wins over 1).

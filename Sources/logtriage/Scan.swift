@@ -67,7 +67,18 @@ struct Scan: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     enum OutputStyle: String, ExpressibleByArgument, CaseIterable { case text, json }
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+
+        /// Whether text on standard output is coloured: `auto` means on a terminal, unless `NO_COLOR` is set.
+        var enabled: Bool {
+            switch self {
+            case .always: true
+            case .never: false
+            case .auto: isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+            }
+        }
+    }
 
     func validate() throws {
         if format != "auto" && LogFormat(rawValue: format) == nil {
@@ -137,14 +148,7 @@ struct Scan: ParsableCommand {
         case .json:
             print(JSONReport.render(result), terminator: "")
         case .text:
-            let useColor: Bool
-            switch color {
-            case .always: useColor = true
-            case .never: useColor = false
-            case .auto:
-                useColor = isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            }
-            print(TextReport(color: useColor, evidenceLines: evidence).render(result), terminator: "")
+            print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
         }
         if !result.errors.isEmpty { throw ExitCode(2) }
         if !result.incidents.isEmpty { throw ExitCode(1) }

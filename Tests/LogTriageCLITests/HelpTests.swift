@@ -4,7 +4,10 @@ import Testing
 /// The whole `--help` output is pinned: a change to the command line shows up as a change to these files.
 /// Regenerate them with `LOGTRIAGE_UPDATE_HELP=1 swift test --filter HelpTests` after a deliberate change.
 @Suite struct HelpTests {
-    @Test(arguments: [["--help"], ["scan", "--help"], ["patterns", "--help"], ["patterns", "show", "--help"]])
+    @Test(arguments: [
+        ["--help"], ["scan", "--help"], ["tail", "--help"], ["summary", "--help"], ["patterns", "--help"],
+        ["patterns", "show", "--help"],
+    ])
     func helpIsPinned(arguments: [String]) throws {
         let run = try CLI.run(arguments, environment: ["COLUMNS": "100"])
         #expect(run.status == 0)

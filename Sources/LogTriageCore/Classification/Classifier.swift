@@ -50,6 +50,11 @@ public final class Classifier {
         var values: [(name: String, value: String)]
     }
 
+    /// Told of each record as it is counted for an incident (`newRecord`), and of values found in a record
+    /// already counted (`newRecord` false): how the live pipeline reports and stores what `tail` finds.
+    var onCount:
+        ((_ incident: Int, _ evidence: Evidence, _ values: [(name: String, value: String)], _ newRecord: Bool) -> Void)?
+
     public init(rules: RuleTable, maxEvidence: Int = 3) {
         self.table = rules
         self.counted = IncidentTally(incidents: rules.incidents, maxEvidence: maxEvidence)
@@ -107,9 +112,9 @@ public final class Classifier {
             if countedIncidents.insert(rule.incident).inserted {
                 // A context rule of the same incident waiting on this very record is now redundant.
                 sources[s].pending.removeAll { $0.index == index && $0.incident == rule.incident }
-                counted.add(item, incident: rule.incident, values: hit.values)
+                count(item, incident: rule.incident, values: hit.values)
             } else {
-                counted.mergeValues(hit.values, incident: rule.incident)
+                mergeValues(hit.values, incident: rule.incident, evidence: item)
             }
         }
     }
@@ -122,15 +127,25 @@ public final class Classifier {
             if contextRules.contains(pending.rule) && index - pending.index < within {
                 // Count a record once per incident even if several of its rules were waiting.
                 if confirmed.insert([pending.index, pending.incident]).inserted {
-                    counted.add(pending.evidence, incident: pending.incident, values: pending.values)
+                    count(pending.evidence, incident: pending.incident, values: pending.values)
                 } else {
-                    counted.mergeValues(pending.values, incident: pending.incident)
+                    mergeValues(pending.values, incident: pending.incident, evidence: pending.evidence)
                 }
             } else {
                 kept.append(pending)
             }
         }
         sources[s].pending = kept
+    }
+
+    private func count(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)]) {
+        counted.add(evidence, incident: incident, values: values)
+        onCount?(incident, evidence, values, true)
+    }
+
+    private func mergeValues(_ values: [(name: String, value: String)], incident: Int, evidence: Evidence) {
+        counted.mergeValues(values, incident: incident)
+        onCount?(incident, evidence, values, false)
     }
 
     private func expirePending(source s: Int, index: Int) {

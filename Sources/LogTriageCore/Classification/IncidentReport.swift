@@ -1,5 +1,5 @@
 /// One record shown as evidence for an incident.
-public struct Evidence: Equatable, Sendable {
+public struct Evidence: Codable, Equatable, Sendable {
     /// The logical source: container name, journald unit, or the log's path.
     public var source: String
     /// The file the record was read from (`-` for standard input).

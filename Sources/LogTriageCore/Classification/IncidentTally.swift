@@ -6,7 +6,7 @@
 /// could still become shown evidence after a merge: the first `maxEvidence` and the first of each rule. Any later
 /// event of a rule already seen can never be shown (see `selectEvidence`), so dropping it changes nothing.
 public struct IncidentTally: Sendable {
-    struct Entry: Sendable {
+    struct Entry: Codable, Sendable {
         var count = 0
         var firstSeen: Int64?
         var lastSeen: Int64?
@@ -28,6 +28,14 @@ public struct IncidentTally: Sendable {
         self.maxEvidence = max(1, maxEvidence)
         self.entries = Array(repeating: Entry(), count: incidents.count)
     }
+
+    /// Sets what was counted for `incident` from a stored entry (the state store's). O(1).
+    mutating func restore(_ entry: Entry, incident: Int) {
+        entries[incident] = entry
+    }
+
+    /// Whether nothing was counted.
+    public var isEmpty: Bool { entries.allSatisfy { $0.count == 0 } }
 
     /// Counts one record as evidence for `incident`. O(sources + values) of that incident.
     mutating func add(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)]) {

@@ -15,6 +15,8 @@ struct FileStatus: Equatable, Sendable {
     var modified: Date
     /// A regular file, as opposed to a pipe, a device or a socket.
     var isRegular: Bool
+    var device: UInt64
+    var inode: UInt64
 
     /// The status of `path`, following links; `nil` when it cannot be had. O(1).
     static func of(_ path: String) -> FileStatus? {
@@ -33,6 +35,8 @@ struct FileStatus: Equatable, Sendable {
     private init(_ info: stat) {
         size = Int64(info.st_size)
         isRegular = info.st_mode & S_IFMT == S_IFREG
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
         #if canImport(Glibc)
         let time = info.st_mtim
         #else

@@ -24,6 +24,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case journalFile
         /// ISA-L was asked for by name but cannot be used here; `detail` says why.
         case inflateEngineUnavailable
+        /// Following needs a regular file; this is a directory, a device or a pipe.
+        case notRegular
+        /// Following lost track of part of a file; the sentence says what and why.
+        case follow(String)
     }
 
     public var kind: Kind
@@ -67,6 +71,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
             return "a journald binary file; read it with `journalctl --file FILE -o export | logtriage scan -`"
         case .inflateEngineUnavailable:
             return "cannot inflate with ISA-L: \(detail); zlib can read the file instead"
+        case .follow(let sentence):
+            return sentence
+        case .notRegular:
+            return "not a regular file, so it cannot be followed; pipe it in with `logtriage tail -`"
         }
     }
 }

@@ -30,6 +30,15 @@ struct ProblemLog {
         }
     }
 
+    /// The problems listed so far, which are then forgotten; the count in the current file goes on. O(1).
+    mutating func take() -> (errors: [ScanError], skipped: [ScanError]) {
+        defer {
+            errors = []
+            skipped = []
+        }
+        return (errors, skipped)
+    }
+
     /// Closes the count for `file`: says how many problems were not listed.
     mutating func endFile(_ file: String) {
         if inFile > limit {

@@ -30,6 +30,19 @@ struct ScanSink: RecordSink {
         self.problems = ProblemLog(limit: configuration.maxProblemsPerFile)
     }
 
+    /// A sink that counts into `classifier`, shared with other sinks: the live pipeline's, one sink per followed
+    /// path and one classifier for all of them.
+    init(matcher: CatalogMatcher, configuration: ScanConfiguration, classifier: Classifier, source: String) {
+        self.init(matcher: matcher, configuration: configuration)
+        self.classifier = classifier
+        setSource = classifier.source(named: source)
+    }
+
+    /// The problems found since the last call, and forgets them. O(problems).
+    mutating func takeProblems() -> (errors: [ScanError], skipped: [ScanError]) {
+        problems.take()
+    }
+
     /// Starts a rotated set shown as `source`, with a fresh classifier and counts.
     mutating func beginSet(source: String) {
         classifier = Classifier(rules: matcher.program.table, maxEvidence: maxEvidence)

@@ -25,7 +25,7 @@ public enum TimeWindow {
     }
 
     /// `1h30m` → 5400. Units: s, m, h, d, w.
-    static func duration(_ text: String) -> Int? {
+    public static func duration(_ text: String) -> Int? {
         guard !text.isEmpty else { return nil }
         var total = 0
         var number: Int?

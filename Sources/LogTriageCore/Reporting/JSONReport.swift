@@ -8,65 +8,68 @@
 public enum JSONReport {
     public static func render(_ result: ScanResult) -> String {
         let out = JSONWriter()
-        out.object {
-            out.key("incidents")
-            out.array(result.incidents) { report in
-                out.object {
-                    out.field("id", report.incident.id)
-                    out.field("title", report.incident.title)
-                    out.field("severity", report.incident.severity.rawValue)
-                    out.field("count", report.count)
-                    out.field("first_seen", report.firstSeen.map(TimeFormat.iso8601))
-                    out.field("last_seen", report.lastSeen.map(TimeFormat.iso8601))
-                    out.key("sources")
-                    out.array(report.sources) { out.string($0) }
-                    out.key("evidence")
-                    out.array(report.evidence) { evidence in
-                        out.object {
-                            out.field("source", evidence.source)
-                            out.field("file", evidence.file)
-                            out.field("line", evidence.line)
-                            out.field("offset", Int(evidence.offset))
-                            out.field("time", evidence.time.map(TimeFormat.iso8601))
-                            out.field("text", evidence.text)
-                        }
-                    }
-                    out.key("values")
-                    out.object {
-                        for value in report.values {
-                            out.key(value.name)
-                            out.array(value.values) { out.string($0) }
-                        }
-                    }
-                    out.field("remediation", report.incident.remediation)
-                    out.field("summary", report.incident.summary)
-                    out.key("caused_by")
-                    out.array(report.causedBy) { out.string($0) }
-                    out.key("leads_to")
-                    out.array(report.leadsTo) { out.string($0) }
-                }
-            }
-            out.key("stats")
+        out.object { members(of: result, to: out) }
+        return out.text + "\n"
+    }
+
+    /// Writes the document's members into the object `out` is in: how `tail`'s summary event shares the layout.
+    static func members(of result: ScanResult, to out: JSONWriter) {
+        out.key("incidents")
+        out.array(result.incidents) { report in
             out.object {
-                out.field("files", result.stats.files)
-                out.field("bytes", Int(result.stats.bytes))
-                out.field("stored_bytes", Int(result.stats.storedBytes))
-                out.field("records", result.stats.records)
-                out.field("records_outside_window", result.stats.recordsOutsideWindow)
-                out.key("seconds")
-                out.raw(formatSeconds(result.stats.seconds))
-            }
-            for (name, list) in [("errors", result.errors), ("skipped", result.skipped)] {
-                out.key(name)
-                out.array(list) { error in
+                out.field("id", report.incident.id)
+                out.field("title", report.incident.title)
+                out.field("severity", report.incident.severity.rawValue)
+                out.field("count", report.count)
+                out.field("first_seen", report.firstSeen.map(TimeFormat.iso8601))
+                out.field("last_seen", report.lastSeen.map(TimeFormat.iso8601))
+                out.key("sources")
+                out.array(report.sources) { out.string($0) }
+                out.key("evidence")
+                out.array(report.evidence) { evidence in
                     out.object {
-                        out.field("source", error.source)
-                        out.field("message", error.message)
+                        out.field("source", evidence.source)
+                        out.field("file", evidence.file)
+                        out.field("line", evidence.line)
+                        out.field("offset", Int(evidence.offset))
+                        out.field("time", evidence.time.map(TimeFormat.iso8601))
+                        out.field("text", evidence.text)
                     }
+                }
+                out.key("values")
+                out.object {
+                    for value in report.values {
+                        out.key(value.name)
+                        out.array(value.values) { out.string($0) }
+                    }
+                }
+                out.field("remediation", report.incident.remediation)
+                out.field("summary", report.incident.summary)
+                out.key("caused_by")
+                out.array(report.causedBy) { out.string($0) }
+                out.key("leads_to")
+                out.array(report.leadsTo) { out.string($0) }
+            }
+        }
+        out.key("stats")
+        out.object {
+            out.field("files", result.stats.files)
+            out.field("bytes", Int(result.stats.bytes))
+            out.field("stored_bytes", Int(result.stats.storedBytes))
+            out.field("records", result.stats.records)
+            out.field("records_outside_window", result.stats.recordsOutsideWindow)
+            out.key("seconds")
+            out.raw(formatSeconds(result.stats.seconds))
+        }
+        for (name, list) in [("errors", result.errors), ("skipped", result.skipped)] {
+            out.key(name)
+            out.array(list) { error in
+                out.object {
+                    out.field("source", error.source)
+                    out.field("message", error.message)
                 }
             }
         }
-        return out.text + "\n"
     }
 
     static func formatSeconds(_ seconds: Double) -> String {

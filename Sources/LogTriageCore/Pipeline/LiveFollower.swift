@@ -1,0 +1,381 @@
+import Foundation
+
+/// Follows one live path (`/var/log/nginx/error.log`, a container's `…-json.log`) through its rotations, for
+/// `tail`: the file now at the path, read as it grows, and files a rotation moved away, read to their end.
+///
+/// Every look at the path tells what happened since the last (`LiveFile.Change`):
+/// - rename + create (logrotate's default, docker's own rotation): the old file is read to its end, then its
+///   decoder goes on into the new file, so a docker line split across the rotation is still joined; the old file
+///   stays open for `rotateWait` seconds in case its writer has not reopened yet (nginx before `USR1`);
+/// - copytruncate: the bytes not read before the truncation are read from the copy beside it (`x.log.1`, plain
+///   or compressed), then the file from its start;
+/// - gone: read to its end, and let go once nothing has come back for `rotateWait` seconds.
+/// After a restart the same is done from the committed checkpoints: a file rotated while nobody followed it is
+/// found beside its path by inode or first bytes and read on from where it stopped, then the rotations newer than
+/// it, then the live file.
+final class LiveFollower {
+    typealias Decoder = any SinkBoundDecoder<ScanSink>
+
+    /// A decoder, or what is needed to make one when the first bytes come: the format if known, and where to
+    /// resume. It moves from a rotated file to its successor, carrying records held across the rotation.
+    final class Slot {
+        var decoder: Decoder?
+        var format: LogFormat?
+        /// Where the decoder starts when it is made: a checkpoint restored, or the end of a file first seen.
+        var pending: DecoderCheckpoint
+        /// Binary data: reported once and not read.
+        var ignored = false
+
+        init(decoder: Decoder? = nil, format: LogFormat?, pending: DecoderCheckpoint) {
+            self.decoder = decoder
+            self.format = format
+            self.pending = pending
+        }
+
+        /// Where a restart resumes.
+        var checkpoint: DecoderCheckpoint { decoder?.checkpoint ?? pending }
+    }
+
+    /// One open file and the slot reading it.
+    final class Reading {
+        let id: Int64
+        let file: LiveFile
+        var slot: Slot
+        /// When a rotation moved it away (seconds, monotonic); `nil` for the file at the path.
+        var drainingSince: Double?
+        var lastGrowth: Double = 0
+
+        init(id: Int64, file: LiveFile, slot: Slot) {
+            self.id = id
+            self.file = file
+            self.slot = slot
+        }
+    }
+
+    let path: String
+    /// How records that name no source of their own are shown: the container, or the path.
+    let source: String
+    private(set) var sink: ScanSink
+    private let environment: LiveEnvironment
+    private(set) var current: Reading?
+    private(set) var drains: [Reading] = []
+    /// The slot of a file that went missing, for the next file at the path.
+    private var carried: Slot?
+    private var missingSince: Double?
+    /// Files let go since the last commit.
+    private(set) var released: [Int64] = []
+    /// Decompressed bytes read since the last commit.
+    private(set) var bytesRead: Int64 = 0
+
+    /// Seconds a file renamed away is still read, and a missing path is waited for.
+    static let rotateWait = 5.0
+
+    /// Follows `path`, as the state store last left it (`stored`: its live file and any still draining), or
+    /// from its end (its start with `fromStart`) when it was never followed.
+    init(path: String, source: String, stored: [FollowedFileState], fromStart: Bool, environment: LiveEnvironment) {
+        self.path = path
+        self.source = source
+        self.environment = environment
+        self.sink = ScanSink(
+            matcher: environment.matcher, configuration: environment.configuration,
+            classifier: environment.classifier, source: source)
+        sink.beginFile(path)
+        for row in stored where row.draining { recoverRotated(row, thenLive: false) }
+        if let live = stored.first(where: { !$0.draining }) {
+            resume(live)
+        } else if let file = try? LiveFile(path: path) {
+            let reading = Reading(id: environment.newID(), file: file, slot: Slot(format: nil, pending: .start))
+            current = reading
+            if !fromStart { skipToEnd(reading) }
+        }
+    }
+
+    /// Whether the path is gone for good and nothing is left to read.
+    var isFinished: Bool { current == nil && drains.isEmpty && carried == nil && missingSince == nil }
+
+    /// The followed files' state for the next commit.
+    func states() -> [FollowedFileState] {
+        (drains + (current.map { [$0] } ?? [])).map { reading in
+            FollowedFileState(
+                id: reading.id, path: path, identity: reading.file.identity, format: reading.slot.format,
+                checkpoint: reading.slot.checkpoint, draining: reading.drainingSince != nil)
+        }
+    }
+
+    /// Forgets what was reported to the last commit.
+    func committed() {
+        released = []
+        bytesRead = 0
+    }
+
+    /// Problems found since the last call.
+    func takeProblems() -> [ScanError] {
+        let (errors, skipped) = sink.takeProblems()
+        return errors + skipped
+    }
+
+    /// Records decoded so far.
+    var records: Int { sink.records }
+
+    // MARK: - Following
+
+    /// Reads what is new and looks at the path. O(bytes read).
+    func poll(now: Double) {
+        for reading in drains where pump(reading) { reading.lastGrowth = now }
+        drains.removeAll { reading in
+            guard now - reading.drainingSince! >= Self.rotateWait, now - reading.lastGrowth >= 1 else { return false }
+            reading.slot.decoder?.finish(into: &sink)
+            released.append(reading.id)
+            return true
+        }
+        if current == nil {
+            guard let file = try? LiveFile(path: path) else {
+                if let since = missingSince, now - since >= Self.rotateWait { finishCarried() }
+                return
+            }
+            missingSince = nil
+            current = Reading(id: environment.newID(), file: file, slot: carried ?? Slot(format: nil, pending: .start))
+            carried = nil
+        }
+        guard let reading = current else { return }
+        pump(reading)
+        switch reading.file.change(at: path) {
+        case .same:
+            missingSince = nil
+        case .truncated:
+            recoverTruncation(reading)
+        case .replaced:
+            pump(reading)
+            missingSince = nil
+            if let file = try? LiveFile(path: path) { rotate(reading, to: file, now: now) }
+        case .missing:
+            if missingSince == nil { missingSince = now }
+            if now - missingSince! >= Self.rotateWait {
+                pump(reading)
+                endOfFile(reading.slot)
+                carried = reading.slot
+                released.append(reading.id)
+                current = nil
+            }
+        }
+    }
+
+    /// The path has been gone for a while: records still held are flushed, and the follower is finished.
+    func finishCarried() {
+        carried?.decoder?.finish(into: &sink)
+        carried = nil
+        missingSince = nil
+    }
+
+    /// Reads `reading` from its offset to its current end. Returns whether anything was read. O(bytes read).
+    @discardableResult
+    private func pump(_ reading: Reading) -> Bool {
+        let slot = reading.slot
+        guard !slot.ignored else { return false }
+        let buffer = environment.buffer
+        var any = false
+        while true {
+            let n: Int
+            do {
+                n = try reading.file.read(into: buffer)
+            } catch {
+                sink.inputProblem(error, file: path)
+                break
+            }
+            if n == 0 { break }
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if slot.decoder == nil {
+                // The format is recognised from whole lines: wait for one unless the buffer is full.
+                if slot.format == nil && n < buffer.count && bytes.firstIndex(of: UInt8(ascii: "\n")) == nil {
+                    reading.file.offset -= Int64(n)
+                    break
+                }
+                guard makeDecoder(slot, head: bytes, at: reading.file.offset - Int64(n)) else { break }
+            }
+            slot.decoder!.feed(bytes, into: &sink)
+            bytesRead += Int64(n)
+            any = true
+        }
+        return any
+    }
+
+    /// Makes the decoder of `slot`, recognising the format from `head` (at byte `offset`) unless it is known.
+    /// Returns false for binary data, which is reported and not followed.
+    @discardableResult
+    private func makeDecoder(_ slot: Slot, head: UnsafeRawBufferPointer, at offset: Int64) -> Bool {
+        let configured = environment.configuration.format
+        let format = configured ?? slot.format ?? FormatSniffer.detect(head)
+        if configured == nil && slot.format == nil, let nul = FormatSniffer.binaryOffset(head, detected: format) {
+            sink.inputProblem(InputError(kind: .binary, operation: "read", offset: offset + Int64(nul)), file: path)
+            slot.ignored = true
+            return false
+        }
+        slot.format = format
+        var context = DecoderContext(modified: Date(), utcOffsetSeconds: environment.configuration.utcOffsetSeconds)
+        context.gates = environment.matcher.program.gates
+        slot.decoder = DecoderFactory.make(
+            for: format, context: context, sink: ScanSink.self, resumingFrom: slot.pending)
+        return true
+    }
+
+    /// Ends the current file of `slot`; records held across files (restored ones too) go on to the next file.
+    private func endOfFile(_ slot: Slot) {
+        if slot.decoder == nil && slot.format != nil && slot.pending.holdsRecords {
+            makeDecoder(slot, head: UnsafeRawBufferPointer(start: nil, count: 0), at: 0)
+        }
+        if let decoder = slot.decoder {
+            decoder.endOfFile(into: &sink)
+        } else {
+            slot.pending = .start
+        }
+    }
+
+    /// The path now holds a new file: the old one becomes a drain and its slot goes on into the new one.
+    private func rotate(_ old: Reading, to file: LiveFile, now: Double) {
+        let stood = old.slot.checkpoint
+        let slot = old.slot
+        endOfFile(slot)
+        current = Reading(id: environment.newID(), file: file, slot: slot)
+        // A last line without its newline was handed on by `endOfFile`; a late write starts a new line.
+        let tail = old.file.offset > stood.offset ? 1 : 0
+        old.slot = Slot(
+            format: slot.format, pending: DecoderCheckpoint(offset: old.file.offset, line: stood.line + tail))
+        old.drainingSince = now
+        old.lastGrowth = now
+        drains.append(old)
+        pump(current!)
+    }
+
+    /// The file was cut short: what was not read yet is in the copy beside it, if logrotate made one.
+    private func recoverTruncation(_ reading: Reading) {
+        let before = reading.file.identity
+        let siblings = RotatedCopy.siblings(of: path)
+        if let index = RotatedCopy.find(before, among: siblings) {
+            readRest(of: siblings[index], from: reading.file.offset, into: reading.slot)
+        } else if !before.fingerprint.isEmpty {
+            sink.inputProblem(
+                InputError(
+                    kind: .follow(
+                        "was truncated and no rotated copy of it was found beside it; lines written after byte "
+                            + "\(reading.file.offset) and before the truncation, if any, were not read"),
+                    operation: "follow", offset: reading.file.offset), file: path)
+        }
+        endOfFile(reading.slot)
+        reading.file.restart()
+        pump(reading)
+    }
+
+    /// Reads `sibling` (a rotation, possibly compressed) from `offset` to its end through `slot`.
+    private func readRest(of sibling: String, from offset: Int64, into slot: Slot) {
+        var position = offset
+        let (bytes, error) = RotatedCopy.read(sibling, from: offset, buffer: environment.buffer) { chunk in
+            defer { position += Int64(chunk.count) }
+            if slot.decoder == nil { guard makeDecoder(slot, head: chunk, at: position) else { return } }
+            slot.decoder?.feed(chunk, into: &sink)
+        }
+        bytesRead += bytes
+        if let error { sink.inputProblem(error, file: sibling) }
+    }
+
+    // MARK: - Starting
+
+    /// Starts a file never followed at its end: after its last complete line, whose number is counted.
+    private func skipToEnd(_ reading: Reading) {
+        guard let size = reading.file.size, size > 0 else { return }
+        let buffer = environment.buffer
+        var lines = 0
+        var lastNewline: Int64 = -1
+        var head: [UInt8]?
+        while reading.file.offset < size {
+            let start = reading.file.offset
+            let n = (try? reading.file.read(into: buffer)) ?? 0
+            if n == 0 { break }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if head == nil { head = Array(chunk.prefix(ScanConfiguration.minimumChunkSize)) }
+            var from = 0
+            while let newline = chunk.firstIndex(of: UInt8(ascii: "\n"), from: from) {
+                lines += 1
+                lastNewline = start + Int64(newline)
+                from = newline + 1
+            }
+        }
+        reading.file.offset = lastNewline + 1
+        reading.slot.pending = DecoderCheckpoint(offset: lastNewline + 1, line: lines + 1)
+        if let head, head.contains(UInt8(ascii: "\n")) {
+            head.withUnsafeBytes { makeDecoder(reading.slot, head: $0, at: 0) }
+        }
+    }
+
+    /// Resumes the live file of a committed state: the same inode is the same file, perhaps truncated while
+    /// nobody followed it, which `poll` then sees against the stored fingerprint and reads the copy of.
+    private func resume(_ row: FollowedFileState) {
+        if let file = try? LiveFile(path: path, offset: row.checkpoint.offset), file.identity.isSameInode(row.identity)
+        {
+            file.adopt(fingerprint: row.identity.fingerprint)
+            current = Reading(id: row.id, file: file, slot: Slot(format: row.format, pending: row.checkpoint))
+            return
+        }
+        recoverRotated(row, thenLive: true)
+    }
+
+    /// A file rotated away while nobody followed it: found beside the path and read on from its checkpoint, then
+    /// the rotations newer than it; with `thenLive`, the file now at the path is read next, from its start.
+    private func recoverRotated(_ row: FollowedFileState, thenLive: Bool) {
+        let siblings = RotatedCopy.siblings(of: path)
+        let slot = Slot(format: row.format, pending: row.checkpoint)
+        if let index = RotatedCopy.find(row.identity, among: siblings) {
+            readRest(of: siblings[index], from: row.checkpoint.offset, into: slot)
+            if thenLive {
+                for newer in siblings[(index + 1)...] {
+                    endOfFile(slot)
+                    readRest(of: newer, from: 0, into: slot)
+                }
+            }
+        } else {
+            sink.inputProblem(
+                InputError(
+                    kind: .follow(
+                        "was rotated while logtriage was not running and is no longer beside its path (looked for "
+                            + "by inode and first bytes); lines written to it after byte \(row.checkpoint.offset) "
+                            + "were not read"),
+                    operation: "follow", offset: row.checkpoint.offset), file: path)
+        }
+        released.append(row.id)
+        guard thenLive else {
+            slot.decoder?.finish(into: &sink)
+            return
+        }
+        endOfFile(slot)
+        if let file = try? LiveFile(path: path) {
+            current = Reading(id: environment.newID(), file: file, slot: slot)
+        } else {
+            carried = slot
+        }
+    }
+}
+
+/// What all followers of one `tail` share: the configuration, the matcher and classifier, one read buffer, and
+/// the numbering of followed files.
+final class LiveEnvironment {
+    let configuration: ScanConfiguration
+    let matcher: CatalogMatcher
+    let classifier: Classifier
+    let buffer: UnsafeMutableRawBufferPointer
+    private var nextID: Int64
+
+    init(configuration: ScanConfiguration, matcher: CatalogMatcher, classifier: Classifier, firstID: Int64) {
+        self.configuration = configuration
+        self.matcher = matcher
+        self.classifier = classifier
+        self.buffer = .allocate(
+            byteCount: max(configuration.chunkSize, ScanConfiguration.minimumChunkSize), alignment: 64)
+        self.nextID = firstID
+    }
+
+    deinit { buffer.deallocate() }
+
+    func newID() -> Int64 {
+        defer { nextID += 1 }
+        return nextID
+    }
+}

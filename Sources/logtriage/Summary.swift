@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import LogTriageCore
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the incidents a running or stopped tail has counted, as scan reports them.",
+        discussion: """
+            Reads the state directory of logtriage tail (it may be running). --since counts records whose time is \
+            at or after the given time, to the minute.
+
+            Exit status: 0 no incident counted, 1 incidents counted, 2 a usage or state error.
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "The state directory (default: $XDG_STATE_HOME/logtriage, else ~/.local/state/logtriage).",
+            valueName: "dir"))
+    var state: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Only records at or after this time: a duration back from now (24h, 30m) or a time (2025-03-01T10:00:00Z).",
+            valueName: "time"))
+    var since: String?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    var output: Scan.OutputStyle = .text
+
+    @Option(
+        help: ArgumentHelp(
+            "The zone of a --since time that carries none: UTC, local, +08:00 or a name such as Europe/Berlin.",
+            valueName: "zone"))
+    var timezone: String = "local"
+
+    @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
+    var evidence: Int = 3
+
+    @Option(
+        help: ArgumentHelp(
+            "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
+    var color: Scan.ColorChoice = .auto
+
+    @OptionGroup var catalogOptions: CatalogOptions
+
+    func validate() throws {
+        if evidence < 1 || evidence > 100 {
+            throw ValidationError("--evidence must be between 1 and 100.")
+        }
+    }
+
+    func run() throws {
+        let offset = try Scan.utcOffset(timezone)
+        let catalog = try catalogOptions.load()
+        var sinceMinute: Int64?
+        if let since {
+            do {
+                sinceMinute = LivePipeline.minute(of: try TimeWindow.parse(since, utcOffsetSeconds: offset))
+            } catch {
+                throw ValidationError("--since: \(error)")
+            }
+        }
+        let directory = state ?? StateStore.defaultDirectory()
+        let result: ScanResult
+        do {
+            result = try StateSummary.result(
+                directory: directory, sinceMinute: sinceMinute, catalog: catalog, maxEvidence: evidence)
+        } catch {
+            throw UserError("\(error)")
+        }
+        switch output {
+        case .json: print(JSONReport.render(result), terminator: "")
+        case .text: print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
+        }
+        if !result.incidents.isEmpty { throw ExitCode(1) }
+    }
+}
