@@ -10,7 +10,7 @@ import Darwin
 /// An inode number is reused as soon as its file is deleted, so a new file can carry a followed file's number;
 /// the first bytes tell them apart. They also recognise the file after gzip gave it a new inode (`x.log.1` became
 /// `x.log.1.gz`) and a `copytruncate` copy, and show that a file was truncated and written again.
-public struct FileIdentity: Equatable, Sendable {
+public struct FileIdentity: Codable, Equatable, Sendable {
     public var device: UInt64
     public var inode: UInt64
     /// The first `min(size, fingerprintLength)` bytes as last seen.

@@ -74,6 +74,14 @@ final class LiveFile {
         return .same
     }
 
+    /// Lengthens a fingerprint shorter than `fingerprintLength` if the file has grown, so that what is committed
+    /// tells the file apart from others that begin alike. O(1).
+    func refreshFingerprint() {
+        guard identity.fingerprint.count < FileIdentity.fingerprintLength else { return }
+        let head = FileIdentity.head(of: descriptor)
+        if head.count > identity.fingerprint.count && identity.matches(head: head) { identity.fingerprint = head }
+    }
+
     /// Takes the fingerprint a committed state knew, so that a file truncated and written again while nobody
     /// followed it is seen to be truncated. O(1).
     func adopt(fingerprint: [UInt8]) {

@@ -26,12 +26,17 @@ enum RotatedCopy {
         }.map { InputDiscovery.join(directory, $0.name) }
     }
 
-    /// The index in `siblings` of the file that is `identity`: the same inode, else (a compressed or copied
-    /// rotation) the newest that starts with its fingerprint; `nil` when none is. An empty fingerprint proves
-    /// nothing, so then only the inode counts. O(siblings) small reads.
+    /// The index in `siblings` of the file that is `identity`: the same inode starting with its fingerprint
+    /// (inode numbers of deleted files are reused, by the new live file or a compressed rotation), else (a
+    /// compressed or copied rotation) the newest that starts with its fingerprint; `nil` when none is. An empty
+    /// fingerprint proves nothing, so then only the inode counts. O(siblings) small reads.
     static func find(_ identity: FileIdentity, among siblings: [String]) -> Int? {
         for (index, path) in siblings.enumerated().reversed() {
-            if let status = FileStatus.of(path), identity.isSameInode(status) { return index }
+            if let status = FileStatus.of(path), identity.isSameInode(status), !path.hasSuffix(".gz"),
+                let head = FileIdentity.head(ofPath: path), identity.matches(head: head)
+            {
+                return index
+            }
         }
         guard !identity.fingerprint.isEmpty else { return nil }
         for (index, path) in siblings.enumerated().reversed() {

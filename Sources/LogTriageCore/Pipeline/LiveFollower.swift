@@ -44,11 +44,14 @@ final class LiveFollower {
         /// When a rotation moved it away (seconds, monotonic); `nil` for the file at the path.
         var drainingSince: Double?
         var lastGrowth: Double = 0
+        /// The file read before this one under the same path.
+        var predecessor: FileIdentity?
 
-        init(id: Int64, file: LiveFile, slot: Slot) {
+        init(id: Int64, file: LiveFile, slot: Slot, predecessor: FileIdentity? = nil) {
             self.id = id
             self.file = file
             self.slot = slot
+            self.predecessor = predecessor
         }
     }
 
@@ -96,9 +99,11 @@ final class LiveFollower {
     /// The followed files' state for the next commit.
     func states() -> [FollowedFileState] {
         (drains + (current.map { [$0] } ?? [])).map { reading in
-            FollowedFileState(
+            reading.file.refreshFingerprint()
+            return FollowedFileState(
                 id: reading.id, path: path, identity: reading.file.identity, format: reading.slot.format,
-                checkpoint: reading.slot.checkpoint, draining: reading.drainingSince != nil)
+                checkpoint: reading.slot.checkpoint, draining: reading.drainingSince != nil,
+                predecessor: reading.predecessor)
         }
     }
 
@@ -138,10 +143,11 @@ final class LiveFollower {
             carried = nil
         }
         guard let reading = current else { return }
-        pump(reading)
+        // Look before reading: bytes of a file truncated and written again are not the ones after `offset`.
         switch reading.file.change(at: path) {
         case .same:
             missingSince = nil
+            pump(reading)
         case .truncated:
             recoverTruncation(reading)
         case .replaced:
@@ -149,9 +155,9 @@ final class LiveFollower {
             missingSince = nil
             if let file = try? LiveFile(path: path) { rotate(reading, to: file, now: now) }
         case .missing:
+            pump(reading)
             if missingSince == nil { missingSince = now }
             if now - missingSince! >= Self.rotateWait {
-                pump(reading)
                 endOfFile(reading.slot)
                 carried = reading.slot
                 released.append(reading.id)
@@ -232,18 +238,25 @@ final class LiveFollower {
 
     /// The path now holds a new file: the old one becomes a drain and its slot goes on into the new one.
     private func rotate(_ old: Reading, to file: LiveFile, now: Double) {
-        let stood = old.slot.checkpoint
         let slot = old.slot
+        drain(old, from: slot, now: now)
         endOfFile(slot)
-        current = Reading(id: environment.newID(), file: file, slot: slot)
-        // A last line without its newline was handed on by `endOfFile`; a late write starts a new line.
-        let tail = old.file.offset > stood.offset ? 1 : 0
-        old.slot = Slot(
-            format: slot.format, pending: DecoderCheckpoint(offset: old.file.offset, line: stood.line + tail))
-        old.drainingSince = now
-        old.lastGrowth = now
-        drains.append(old)
+        old.file.refreshFingerprint()
+        current = Reading(id: environment.newID(), file: file, slot: slot, predecessor: old.file.identity)
         pump(current!)
+    }
+
+    /// Makes `reading`, read to its end through `slot`, a drain with a slot of its own; `slot` goes on to the
+    /// next file.
+    private func drain(_ reading: Reading, from slot: Slot, now: Double) {
+        let stood = slot.checkpoint
+        // A last line without its newline is handed on by the next `endOfFile`; a late write starts a new line.
+        let tail = reading.file.offset > stood.offset ? 1 : 0
+        reading.slot = Slot(
+            format: slot.format, pending: DecoderCheckpoint(offset: reading.file.offset, line: stood.line + tail))
+        reading.drainingSince = now
+        reading.lastGrowth = now
+        drains.append(reading)
     }
 
     /// The file was cut short: what was not read yet is in the copy beside it, if logrotate made one.
@@ -252,6 +265,11 @@ final class LiveFollower {
         let siblings = RotatedCopy.siblings(of: path)
         if let index = RotatedCopy.find(before, among: siblings) {
             readRest(of: siblings[index], from: reading.file.offset, into: reading.slot)
+            // After a copytruncate the copy is the newest rotation. Newer ones mean the file was rotated away
+            // while nobody followed it and its inode number went to the file now at the path: read them too.
+            if let copy = Self.identity(of: siblings[index]) {
+                reading.predecessor = readNewer(than: copy, upTo: reading.file, into: reading.slot) ?? copy
+            }
         } else if !before.fingerprint.isEmpty {
             sink.inputProblem(
                 InputError(
@@ -263,6 +281,41 @@ final class LiveFollower {
         endOfFile(reading.slot)
         reading.file.restart()
         pump(reading)
+    }
+
+    /// Reads, oldest first, the rotations newer than the one that is `last`, up to the file `live` (held open at
+    /// the path). The folder is listed again after each, so a rotation that happens meanwhile is followed too.
+    /// Returns the identity of the last file read, `nil` when none was.
+    @discardableResult
+    private func readNewer(than last: FileIdentity, upTo live: LiveFile?, into slot: Slot) -> FileIdentity? {
+        var last = last
+        var read: FileIdentity?
+        // Bounded: each step reads a newer file, and a folder holds few rotations of one file.
+        for _ in 0..<1000 {
+            let siblings = RotatedCopy.siblings(of: path)
+            guard let index = RotatedCopy.find(last, among: siblings), index + 1 < siblings.count else { break }
+            let next = siblings[index + 1]
+            guard let identity = Self.identity(of: next) else { break }
+            if let live, live.identity.isSameInode(identity), !next.hasSuffix(".gz") { break }
+            endOfFile(slot)
+            if !next.hasSuffix(".gz"), let file = try? LiveFile(path: next), file.identity.isSameInode(identity) {
+                // A plain rotation may still be written by a writer that has not reopened: keep it as a drain.
+                let reading = Reading(id: environment.newID(), file: file, slot: slot)
+                pump(reading)
+                drain(reading, from: slot, now: LivePipeline.monotonic())
+            } else {
+                readRest(of: next, from: 0, into: slot)
+            }
+            last = identity
+            read = identity
+        }
+        return read
+    }
+
+    /// The identity of the file at `path` (its first bytes inflated if compressed); `nil` if it cannot be read.
+    static func identity(of path: String) -> FileIdentity? {
+        guard let status = FileStatus.of(path), let head = FileIdentity.head(ofPath: path) else { return nil }
+        return FileIdentity(device: status.device, inode: status.inode, fingerprint: head)
     }
 
     /// Reads `sibling` (a rotation, possibly compressed) from `offset` to its end through `slot`.
@@ -309,29 +362,50 @@ final class LiveFollower {
     /// Resumes the live file of a committed state: the same inode is the same file, perhaps truncated while
     /// nobody followed it, which `poll` then sees against the stored fingerprint and reads the copy of.
     private func resume(_ row: FollowedFileState) {
-        if let file = try? LiveFile(path: path, offset: row.checkpoint.offset), file.identity.isSameInode(row.identity)
+        if row.identity.fingerprint.isEmpty, !row.checkpoint.holdsRecords, let predecessor = row.predecessor,
+            RotatedCopy.find(predecessor, among: RotatedCopy.siblings(of: path)) != nil
+        {
+            // Empty when committed, so nothing tells it apart from a later file given its inode number: read
+            // whatever came after its predecessor, which had content and is recognised by it.
+            let live = try? LiveFile(path: path)
+            let slot = Slot(format: row.format, pending: row.checkpoint)
+            released.append(row.id)
+            let last = readNewer(than: predecessor, upTo: live, into: slot) ?? predecessor
+            endOfFile(slot)
+            startLive(live, with: slot, predecessor: last)
+            return
+        }
+        // The same inode with the same first bytes is the same file; an inode number alone may have been given to
+        // a new file, and a file truncated while nobody followed it has other first bytes: its copy is looked for.
+        if let file = try? LiveFile(path: path, offset: row.checkpoint.offset), file.identity.isSameInode(row.identity),
+            row.identity.matches(head: file.identity.fingerprint)
         {
             file.adopt(fingerprint: row.identity.fingerprint)
-            current = Reading(id: row.id, file: file, slot: Slot(format: row.format, pending: row.checkpoint))
+            current = Reading(
+                id: row.id, file: file, slot: Slot(format: row.format, pending: row.checkpoint),
+                predecessor: row.predecessor)
             return
         }
         recoverRotated(row, thenLive: true)
     }
 
     /// A file rotated away while nobody followed it: found beside the path and read on from its checkpoint, then
-    /// the rotations newer than it; with `thenLive`, the file now at the path is read next, from its start.
+    /// the rotations newer than it; with `thenLive`, the file now at the path is read next, from its start. A
+    /// rotation that is still a plain file (renamed, not compressed) is kept open as a drain, since its writer
+    /// may not have reopened yet. The live file is opened first: a rotation while this runs then only renames
+    /// a file already held, which the next `poll` sees.
     private func recoverRotated(_ row: FollowedFileState, thenLive: Bool) {
-        let siblings = RotatedCopy.siblings(of: path)
+        let live = thenLive ? try? LiveFile(path: path) : nil
         let slot = Slot(format: row.format, pending: row.checkpoint)
-        if let index = RotatedCopy.find(row.identity, among: siblings) {
-            readRest(of: siblings[index], from: row.checkpoint.offset, into: slot)
-            if thenLive {
-                for newer in siblings[(index + 1)...] {
-                    endOfFile(slot)
-                    readRest(of: newer, from: 0, into: slot)
-                }
-            }
-        } else {
+        var siblings = RotatedCopy.siblings(of: path)
+        var index = RotatedCopy.find(row.identity, among: siblings)
+        // logrotate may be renaming the rotations this very moment (`x.log.1` → `x.log.2`): look again.
+        for _ in 0..<5 where index == nil {
+            usleep(50_000)
+            siblings = RotatedCopy.siblings(of: path)
+            index = RotatedCopy.find(row.identity, among: siblings)
+        }
+        guard let index, let foundIdentity = Self.identity(of: siblings[index]) else {
             sink.inputProblem(
                 InputError(
                     kind: .follow(
@@ -339,15 +413,42 @@ final class LiveFollower {
                             + "by inode and first bytes); lines written to it after byte \(row.checkpoint.offset) "
                             + "were not read"),
                     operation: "follow", offset: row.checkpoint.offset), file: path)
-        }
-        released.append(row.id)
-        guard thenLive else {
-            slot.decoder?.finish(into: &sink)
+            released.append(row.id)
+            if thenLive { startLive(live, with: slot, predecessor: nil) }
             return
         }
+        let found = siblings[index]
+        if !found.hasSuffix(".gz"), let file = try? LiveFile(path: found, offset: row.checkpoint.offset),
+            file.identity.isSameInode(row.identity)
+        {
+            // Still the same inode: follow it as a drain, under its own number.
+            let reading = Reading(id: row.id, file: file, slot: slot)
+            file.adopt(fingerprint: row.identity.fingerprint)
+            pump(reading)
+            guard thenLive else {
+                reading.drainingSince = LivePipeline.monotonic()
+                reading.lastGrowth = reading.drainingSince!
+                drains.append(reading)
+                return
+            }
+            drain(reading, from: slot, now: LivePipeline.monotonic())
+        } else {
+            readRest(of: found, from: row.checkpoint.offset, into: slot)
+            released.append(row.id)
+            guard thenLive else {
+                slot.decoder?.finish(into: &sink)
+                return
+            }
+        }
+        let last = readNewer(than: foundIdentity, upTo: live, into: slot) ?? foundIdentity
         endOfFile(slot)
-        if let file = try? LiveFile(path: path) {
-            current = Reading(id: environment.newID(), file: file, slot: slot)
+        startLive(live, with: slot, predecessor: last)
+    }
+
+    /// Follows `live`, the file that was at the path, from its start, going on with `slot`.
+    private func startLive(_ live: LiveFile?, with slot: Slot, predecessor: FileIdentity?) {
+        if let live {
+            current = Reading(id: environment.newID(), file: live, slot: slot, predecessor: predecessor)
         } else {
             carried = slot
         }

@@ -120,7 +120,8 @@ public final class StateStore {
                         fingerprint BLOB NOT NULL,
                         format TEXT,
                         checkpoint TEXT NOT NULL,
-                        draining INTEGER NOT NULL
+                        draining INTEGER NOT NULL,
+                        predecessor TEXT
                     );
                     CREATE TABLE tally (
                         minute INTEGER NOT NULL,
@@ -154,7 +155,10 @@ public final class StateStore {
                         device: UInt64(bitPattern: row["device"]), inode: UInt64(bitPattern: row["inode"]),
                         fingerprint: [UInt8]((row["fingerprint"] as Data?) ?? Data())),
                     format: (row["format"] as String?).flatMap(LogFormat.init(rawValue:)), checkpoint: checkpoint,
-                    draining: row["draining"])
+                    draining: row["draining"],
+                    predecessor: try (row["predecessor"] as String?).map {
+                        try JSONDecoder().decode(FileIdentity.self, from: Data($0.utf8))
+                    })
             }
         }
     }
@@ -230,13 +234,15 @@ public final class StateStore {
                     let checkpoint = String(decoding: try JSONEncoder().encode(file.checkpoint), as: UTF8.self)
                     try db.execute(
                         sql: """
-                            INSERT OR REPLACE INTO file (id, path, device, inode, fingerprint, format, checkpoint, draining)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            INSERT OR REPLACE INTO file
+                                (id, path, device, inode, fingerprint, format, checkpoint, draining, predecessor)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
                             file.id, file.path, Int64(bitPattern: file.identity.device),
                             Int64(bitPattern: file.identity.inode), Data(file.identity.fingerprint),
                             file.format?.rawValue, checkpoint, file.draining,
+                            try file.predecessor.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) },
                         ])
                 }
                 for id in batch.removedFiles { try db.execute(sql: "DELETE FROM file WHERE id = ?", arguments: [id]) }
@@ -311,6 +317,9 @@ public struct FollowedFileState: Equatable, Sendable {
     public var checkpoint: DecoderCheckpoint
     /// Renamed away by a rotation and still read for a while in case its writer has not reopened yet.
     public var draining: Bool
+    /// The file read before this one under the same path: how a file that was still empty when committed is
+    /// found again after rotations, when its inode number may have gone to another file.
+    public var predecessor: FileIdentity?
 }
 
 /// When an incident was last printed, and how many repeats were counted since without being printed.
