@@ -60,6 +60,11 @@ enum Live {
         var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
         var stderr: String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 
+        /// Sends `signal` without waiting; false if the process has ended.
+        func signal(_ number: Int32) -> Bool {
+            process.isRunning && kill(process.processIdentifier, number) == 0
+        }
+
         /// Sends `signal` and waits for the process to end; returns its exit status.
         @discardableResult
         func stop(_ signal: Int32 = SIGINT) -> Int32 {
@@ -281,11 +286,17 @@ enum Live {
 
     /// The count of the test incident that `summary` shows, or 0.
     static func summaryCount(state: String, patterns: String) throws -> Int {
-        let run = try CLI.run(["summary", "--state", state, "--patterns", patterns, "--output", "json"])
+        try summaryCount(state: state, id: "test-sequence-hit", patterns: patterns)
+    }
+
+    /// The count of incident `id` that `summary` shows: 0 when none, -1 when summary failed.
+    static func summaryCount(state: String, id: String, patterns: String? = nil) throws -> Int {
+        let run = try CLI.run(
+            ["summary", "--state", state, "--output", "json"] + (patterns.map { ["--patterns", $0] } ?? []))
         guard run.status == 0 || run.status == 1, let document = try? run.json(),
             let incidents = document["incidents"] as? [[String: Any]]
         else { return -1 }
-        return incidents.first { $0["id"] as? String == "test-sequence-hit" }?["count"] as? Int ?? 0
+        return incidents.first { $0["id"] as? String == id }?["count"] as? Int ?? 0
     }
 
     /// Waits until `summary` shows `expected` records of the test incident, or `seconds` have passed; returns the

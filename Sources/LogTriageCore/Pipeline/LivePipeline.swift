@@ -252,8 +252,9 @@ public final class LivePipeline {
             totals[incident.id, default: 0] += 1
             lastEvent = wall
             batch.counterValues["last_event_time"] = wall
-            var alert = alerts[incident.id] ?? AlertState(reported: Int64.min, suppressed: 0)
-            if configuration.window <= 0 || Double(wall - alert.reported) >= configuration.window * 1e6 {
+            var alert = alerts[incident.id] ?? AlertState(reported: 0, suppressed: 0)
+            let due = alerts[incident.id] == nil || Double(wall) - Double(alert.reported) >= configuration.window * 1e6
+            if configuration.window <= 0 || due {
                 out += report.render(
                     LiveReport.Event(
                         incident: incident, evidence: evidence, values: Self.values(occurrence.values, of: incident),
