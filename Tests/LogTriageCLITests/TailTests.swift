@@ -103,3 +103,65 @@ import Glibc
         keep = !missing.isEmpty || counted != expected.count
     }
 }
+
+extension TailTests {
+    /// Rotations while tail is stopped, each kind once, with the writer still appending to a renamed file after
+    /// the restart (it has not reopened yet): everything is read, once.
+    @Test(arguments: [Live.Rotation.createDelayCompress, .copytruncate, .createCompress])
+    func rotationsWhileStoppedAreReadOnRestart(_ rotation: Live.Rotation) throws {
+        try #require(Self.hasLogrotate, "logrotate is not installed (scripts/test installs it)")
+        let root = try Live.workspace("stopped-\(rotation.rawValue)")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = root + "/logs/error.log"
+        let config = root + "/logrotate.conf"
+        try "\"\(log)\" {\n    rotate 100\n    missingok\n    \(rotation.logrotateLines)\n}\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        var fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        var next = 1
+        func write(_ count: Int) {
+            for _ in 0..<count {
+                let line = "2025/08/05 01:03:02 [error] 1#1: *\(next) SEQHIT \(next) upstream timed out\n"
+                _ = line.withCString { Glibc.write(fd, $0, strlen($0)) }
+                next += 1
+            }
+        }
+        func reopen() {
+            close(fd)
+            fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        }
+        func logrotate() throws {
+            _ = try CLI.runTool(Live.logrotate!, ["-f", "-s", root + "/logrotate.state", config])
+        }
+        let arguments = [
+            "--state", root + "/state", "--patterns", root + "/patterns", "--from-start", "--window", "0",
+            "--output", "json", root + "/logs",
+        ]
+        write(100)
+        let first = try Live.TailProcess(arguments, output: root + "/first")
+        #expect(try Live.waitForCount(100, state: root + "/state", patterns: root + "/patterns") == 100)
+        first.stop(SIGKILL)
+        // While it is down: two rotations, a reopen in between, and lines still going to the renamed file.
+        write(50)
+        try logrotate()
+        write(30)
+        reopen()
+        write(40)
+        try logrotate()
+        write(20)
+        let second = try Live.TailProcess(arguments, output: root + "/second")
+        usleep(600_000)
+        write(20)  // still into the renamed file (or, after copytruncate, the live one)
+        reopen()
+        write(25)
+        close(fd)
+        // Without delaycompress, lines written to the renamed file after gzip took it are on no disk; tail, which
+        // was down when it happened, cannot have them. Otherwise every line written is on disk.
+        let onDisk = try Live.hitsOnDisk(root + "/logs")
+        if rotation != .createCompress { #expect(onDisk == Array(1..<next)) }
+        let counted = try Live.waitForCount(onDisk.count, state: root + "/state", patterns: root + "/patterns")
+        #expect(second.stop() == 0)
+        #expect(counted == onDisk.count, "\(second.stderr)")
+        let printed = Live.printedSeqs(first.stdout) + Live.printedSeqs(second.stdout)
+        #expect(Set(printed) == Set(onDisk))
+    }
+}
