@@ -5,7 +5,7 @@ Lays out a host the way the issue describes it, under a temporary folder:
   var/log/nginx/error.log    rotated by logrotate with `create` + `delaycompress`, the writer reopening late
   var/log/nginx/access.log   rotated by logrotate with `copytruncate` + `compress`
   var/log/nginx/other.log    rotated by logrotate with `create` + `compress` (no delaycompress)
-  var/lib/docker/containers/<id>/<id>-json.log   rotated the way dockerd does (`.1`, then `.2.gz`), with lines
+  var/lib/docker/containers/<id>/<id>-json.log   rotated the way dockerd does (`.1`, gzipped to `.1.gz`), with lines
                                                  split into partial entries, one split across each rotation
 and runs `logtriage tail var/log/nginx var/lib/docker/containers --window 0 --output json`, killing it with
 SIGKILL at random moments (sometimes staying down across a rotation) and starting it again, while writers append
@@ -66,6 +66,7 @@ class Writer(threading.Thread):
         self.word = PROBES[kind]
         self.written = 0
         self.rotations = 0
+        self.pending_compress = False
         self.error = None
         if kind != "docker":
             mode = {"error": "create\n    compress\n    delaycompress", "access": "copytruncate\n    compress",
@@ -105,6 +106,9 @@ class Writer(threading.Thread):
                     if rotate:
                         fd = self.docker_rotate(fd)
                     os.write(fd, self.docker_entry(text[4:], n).encode())
+                    if self.pending_compress:
+                        subprocess.run(["gzip", "-f", self.path + ".1"], check=True)
+                        self.pending_compress = False
                 else:
                     os.write(fd, self.docker_entry(text, n).encode())
             else:
@@ -136,8 +140,7 @@ class Writer(threading.Thread):
         os.rename(self.path, self.path + ".1")
         self.rotations += 1
         fresh = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        if os.path.exists(self.path + ".2"):
-            subprocess.run(["gzip", "-f", self.path + ".2"], check=True)
+        self.pending_compress = True  # dockerd compresses `.1` to `.1.gz` right after, in the background
         return fresh
 
 

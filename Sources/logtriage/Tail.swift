@@ -60,6 +60,12 @@ struct Tail: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "How long what was counted stays for summary; older counts are forgotten (0 keeps everything).",
+            valueName: "duration"))
+    var keep: String = "30d"
+
+    @Option(
+        help: ArgumentHelp(
             "Write Prometheus metrics to this file every few seconds, for node_exporter's textfile collector.",
             valueName: "path"))
     var metricsFile: String?
@@ -105,6 +111,9 @@ struct Tail: ParsableCommand {
         if Self.seconds(window) == nil {
             throw ValidationError("--window \(window) is not a duration such as 10m, 1h or 0.")
         }
+        if Self.seconds(keep) == nil {
+            throw ValidationError("--keep \(keep) is not a duration such as 30d, 12w or 0.")
+        }
         if let poll, (Self.seconds(poll) ?? 0) <= 0 {
             throw ValidationError("--poll \(poll) is not an interval such as 500ms or 2s.")
         }
@@ -142,6 +151,8 @@ struct Tail: ParsableCommand {
         configuration.journal = journal
         configuration.journalctl = ProcessInfo.processInfo.environment["LOGTRIAGE_JOURNALCTL"] ?? "journalctl"
         configuration.metricsFile = metricsFile
+        let kept = Self.seconds(keep)!
+        configuration.retention = kept > 0 ? kept : nil
         if let poll { configuration.watch = .poll(seconds: Self.seconds(poll)!) }
 
         let text = TextReport(color: color.enabled, evidenceLines: evidence)

@@ -220,9 +220,9 @@ enum Live {
             }
         }
 
-        /// dockerd's rotation: `x.log.k` → `x.log.k+1`, `x.log` → `x.log.1`, a new `x.log`; the rotated file is
-        /// compressed a little later (`compress=true`). The line split at the rotation gets its last part in the
-        /// new file.
+        /// dockerd's rotation: `x.log.k.gz` → `x.log.k+1.gz`, `x.log` → `x.log.1`, a new `x.log`, and the rotated
+        /// file compressed (`compress=true`: `x.log.1` → `x.log.1.gz`). The line split at the rotation gets its
+        /// last part in the new file.
         private func dockerRotate(_ fd: Int32, splitting n: Int, hit: Bool) -> Int32 {
             close(fd)
             var k = rotations
@@ -238,15 +238,12 @@ enum Live {
             let fresh = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             let text = hit ? "SEQHIT \(n) upstream failed" : "filler \(n)"
             write(fresh, Self.dockerEntry(String(text.dropFirst(hit ? 3 : 2)) + "\\n", time: n))
-            // Compress the previous rotation (now .2) as dockerd does, once it is no longer the newest.
-            let older = "\(path).2"
-            if FileManager.default.fileExists(atPath: older) {
-                let gzip = Process()
-                gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-                gzip.arguments = ["-f", older]
-                try? gzip.run()
-                gzip.waitUntilExit()
-            }
+            // dockerd with `compress=true` compresses the rotated file, `.1` becoming `.1.gz`, right after.
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            gzip.arguments = ["-f", path + ".1"]
+            try? gzip.run()
+            gzip.waitUntilExit()
             return fresh
         }
     }

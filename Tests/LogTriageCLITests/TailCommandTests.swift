@@ -56,6 +56,18 @@ import Glibc
         #expect(tail.stdout.contains("\"event\":\"summary\""))
     }
 
+    @Test func aNamedFileIsWaitedForUntilItExists() throws {
+        let root = try Live.workspace("named")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = root + "/logs/later.log"
+        let tail = try Live.TailProcess(
+            ["--state", root + "/state", "--window", "0", "--output", "json", log], output: root + "/t")
+        usleep(1_500_000)  // several rounds of looking, with nothing there
+        try Self.bind.write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(Self.eventually { Self.incidentLines(tail.stdout).count == 1 })
+        #expect(tail.stop() == 0)
+    }
+
     @Test func repeatsWithinTheWindowAreCountedNotPrinted() throws {
         let root = try Live.workspace("window")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -19,6 +19,9 @@ public struct LiveConfiguration: Sendable {
     /// Where to write Prometheus metrics, and how often.
     public var metricsFile: String?
     public var metricsInterval: Double = 5
+    /// Seconds that counts stay in the state for `summary` after they were counted; older ones are forgotten,
+    /// hourly. `nil` keeps everything.
+    public var retention: Double? = 30 * 86_400
     /// The shortest time between two commits: appends arriving together are read and committed together.
     public var batchInterval: Double = 0.05
 

@@ -262,14 +262,17 @@ final class LiveFollower {
     /// The file was cut short: what was not read yet is in the copy beside it, if logrotate made one.
     private func recoverTruncation(_ reading: Reading) {
         let before = reading.file.identity
-        let siblings = RotatedCopy.siblings(of: path)
-        if let index = RotatedCopy.find(before, among: siblings) {
-            readRest(of: siblings[index], from: reading.file.offset, into: reading.slot)
+        if let found = locate(before) {
+            if let copy = found.file {
+                copy.offset = reading.file.offset
+                pump(Reading(id: reading.id, file: copy, slot: reading.slot))
+            } else {
+                readRest(of: found.path, from: reading.file.offset, into: reading.slot)
+            }
             // After a copytruncate the copy is the newest rotation. Newer ones mean the file was rotated away
             // while nobody followed it and its inode number went to the file now at the path: read them too.
-            if let copy = Self.identity(of: siblings[index]) {
-                reading.predecessor = readNewer(than: copy, upTo: reading.file, into: reading.slot) ?? copy
-            }
+            reading.predecessor =
+                readNewer(than: found.identity, upTo: reading.file, into: reading.slot) ?? found.identity
         } else if !before.fingerprint.isEmpty {
             sink.inputProblem(
                 InputError(
@@ -292,24 +295,50 @@ final class LiveFollower {
         var read: FileIdentity?
         // Bounded: each step reads a newer file, and a folder holds few rotations of one file.
         for _ in 0..<1000 {
-            let siblings = RotatedCopy.siblings(of: path)
-            guard let index = RotatedCopy.find(last, among: siblings), index + 1 < siblings.count else { break }
-            let next = siblings[index + 1]
-            guard let identity = Self.identity(of: next) else { break }
-            if let live, live.identity.isSameInode(identity), !next.hasSuffix(".gz") { break }
+            guard let next = locate(after: last) else { break }
+            if let live, live.identity.isSameInode(next.identity), next.file != nil { break }
             endOfFile(slot)
-            if !next.hasSuffix(".gz"), let file = try? LiveFile(path: next), file.identity.isSameInode(identity) {
+            if let file = next.file {
                 // A plain rotation may still be written by a writer that has not reopened: keep it as a drain.
                 let reading = Reading(id: environment.newID(), file: file, slot: slot)
                 pump(reading)
                 drain(reading, from: slot, now: LivePipeline.monotonic())
             } else {
-                readRest(of: next, from: 0, into: slot)
+                readRest(of: next.path, from: 0, into: slot)
             }
-            last = identity
-            read = identity
+            last = next.identity
+            read = next.identity
         }
         return read
+    }
+
+    /// A rotation found beside the path: its name, its identity, and for a plain file the file held open, so that
+    /// gzip replacing it meanwhile changes nothing.
+    struct Located {
+        var path: String
+        var identity: FileIdentity
+        var file: LiveFile?
+    }
+
+    /// The rotation that is `wanted` or, with `after`, the one right after the rotation that is `after`. A
+    /// rotation happening this very moment (logrotate renaming `x.log.1` to `x.log.2`, gzip replacing `x.log.1`
+    /// with `x.log.1.gz`) can hide a file from one look, so the folder is looked at again a few times before
+    /// concluding there is none. O(rotations) small reads per look.
+    private func locate(_ wanted: FileIdentity? = nil, after: FileIdentity? = nil) -> Located? {
+        for attempt in 0..<6 {
+            if attempt > 0 { usleep(50_000) }
+            let siblings = RotatedCopy.siblings(of: path)
+            guard let index = RotatedCopy.find((wanted ?? after)!, among: siblings) else { continue }
+            let position = after == nil ? index : index + 1
+            // Nothing after it: the file found is the newest rotation.
+            if after != nil && position >= siblings.count { return nil }
+            let candidate = siblings[position]
+            guard let identity = Self.identity(of: candidate) else { continue }
+            if candidate.hasSuffix(".gz") { return Located(path: candidate, identity: identity, file: nil) }
+            guard let file = try? LiveFile(path: candidate), file.identity.isSameInode(identity) else { continue }
+            return Located(path: candidate, identity: identity, file: file)
+        }
+        return nil
     }
 
     /// The identity of the file at `path` (its first bytes inflated if compressed); `nil` if it cannot be read.
@@ -397,15 +426,7 @@ final class LiveFollower {
     private func recoverRotated(_ row: FollowedFileState, thenLive: Bool) {
         let live = thenLive ? try? LiveFile(path: path) : nil
         let slot = Slot(format: row.format, pending: row.checkpoint)
-        var siblings = RotatedCopy.siblings(of: path)
-        var index = RotatedCopy.find(row.identity, among: siblings)
-        // logrotate may be renaming the rotations this very moment (`x.log.1` → `x.log.2`): look again.
-        for _ in 0..<5 where index == nil {
-            usleep(50_000)
-            siblings = RotatedCopy.siblings(of: path)
-            index = RotatedCopy.find(row.identity, among: siblings)
-        }
-        guard let index, let foundIdentity = Self.identity(of: siblings[index]) else {
+        guard let found = locate(row.identity) else {
             sink.inputProblem(
                 InputError(
                     kind: .follow(
@@ -417,11 +438,10 @@ final class LiveFollower {
             if thenLive { startLive(live, with: slot, predecessor: nil) }
             return
         }
-        let found = siblings[index]
-        if !found.hasSuffix(".gz"), let file = try? LiveFile(path: found, offset: row.checkpoint.offset),
-            file.identity.isSameInode(row.identity)
-        {
+        let foundIdentity = found.identity
+        if let file = found.file, file.identity.isSameInode(row.identity) {
             // Still the same inode: follow it as a drain, under its own number.
+            file.offset = row.checkpoint.offset
             let reading = Reading(id: row.id, file: file, slot: slot)
             file.adopt(fingerprint: row.identity.fingerprint)
             pump(reading)
@@ -432,8 +452,18 @@ final class LiveFollower {
                 return
             }
             drain(reading, from: slot, now: LivePipeline.monotonic())
+        } else if let copy = found.file {
+            // A plain copy (copytruncate): read on from the file held open.
+            copy.offset = row.checkpoint.offset
+            let reading = Reading(id: row.id, file: copy, slot: slot)
+            pump(reading)
+            released.append(row.id)
+            guard thenLive else {
+                slot.decoder?.finish(into: &sink)
+                return
+            }
         } else {
-            readRest(of: found, from: row.checkpoint.offset, into: slot)
+            readRest(of: found.path, from: row.checkpoint.offset, into: slot)
             released.append(row.id)
             guard thenLive else {
                 slot.decoder?.finish(into: &sink)

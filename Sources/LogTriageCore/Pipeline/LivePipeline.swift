@@ -43,6 +43,7 @@ public final class LivePipeline {
     private var lastEvent: Int64?
     private var lastMetrics = -Double.infinity
     private var lastRescan = -Double.infinity
+    private var lastPrune = -Double.infinity
     private let signals = SignalFlags()
     private var signalSources: [DispatchSourceSignal] = []
 
@@ -286,8 +287,22 @@ public final class LivePipeline {
         if !batch.isEmpty { try store.commit(batch) }
         for follower in followers.values { follower.committed() }
         stream?.committed()
-        followers = followers.filter { !$0.value.isFinished }
+        // A file named on the command line is waited for even while it does not exist; others go when gone.
+        let named = Set(configuration.scan.paths)
+        followers = followers.filter { !$0.value.isFinished || named.contains($0.key) }
+        if now - lastPrune >= 3600 { prune() }
         writeMetrics(force: false, now: now)
+    }
+
+    /// Forgets what was counted longer ago than the retention, hourly.
+    private func prune() {
+        lastPrune = Self.monotonic()
+        guard let keep = configuration.retention else { return }
+        do {
+            try store.prune(countedBefore: Int64((Date().timeIntervalSince1970 - keep) * 1e6))
+        } catch {
+            warn("logtriage: \(error)")
+        }
     }
 
     private func writeMetrics(force: Bool, now: Double = LivePipeline.monotonic()) {

@@ -127,6 +127,7 @@ public final class StateStore {
                         minute INTEGER NOT NULL,
                         incident TEXT NOT NULL,
                         entry TEXT NOT NULL,
+                        updated INTEGER NOT NULL,
                         PRIMARY KEY (minute, incident)
                     ) WITHOUT ROWID;
                     CREATE TABLE alert (
@@ -246,8 +247,9 @@ public final class StateStore {
                         ])
                 }
                 for id in batch.removedFiles { try db.execute(sql: "DELETE FROM file WHERE id = ?", arguments: [id]) }
+                let now = Int64(Date().timeIntervalSince1970 * 1e6)
                 for (minute, delta) in batch.tallies.sorted(by: { $0.key < $1.key }) {
-                    try Self.add(delta, minute: minute, db: db)
+                    try Self.add(delta, minute: minute, at: now, db: db)
                 }
                 for (incident, alert) in batch.alerts {
                     try db.execute(
@@ -275,8 +277,21 @@ public final class StateStore {
         }
     }
 
+    /// Forgets what was last counted before `time` (µs since the epoch, wall clock), whatever the records' own
+    /// time: a backfill of old logs stays for the retention after it was read. Positions and counters stay.
+    /// O(rows removed).
+    public func prune(countedBefore time: Int64) throws(StateError) {
+        do {
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM tally WHERE updated < ?", arguments: [time])
+            }
+        } catch {
+            throw StateError(directory: directory, "cannot prune: \(Self.describe(error, path: Self.databaseName))")
+        }
+    }
+
     /// Merges `delta` into the minute's stored entries. O(incidents in `delta`).
-    private static func add(_ delta: IncidentTally, minute: Int64, db: Database) throws {
+    private static func add(_ delta: IncidentTally, minute: Int64, at now: Int64, db: Database) throws {
         for (number, entry) in delta.entries.enumerated() where entry.count > 0 {
             let id = delta.incidents[number].id
             var merged = IncidentTally(incidents: delta.incidents, maxEvidence: delta.maxEvidence)
@@ -291,8 +306,8 @@ public final class StateStore {
             merged.merge(single)
             let json = String(decoding: try JSONEncoder().encode(merged.entries[number]), as: UTF8.self)
             try db.execute(
-                sql: "INSERT OR REPLACE INTO tally (minute, incident, entry) VALUES (?, ?, ?)",
-                arguments: [minute, id, json])
+                sql: "INSERT OR REPLACE INTO tally (minute, incident, entry, updated) VALUES (?, ?, ?, ?)",
+                arguments: [minute, id, json, now])
         }
     }
 

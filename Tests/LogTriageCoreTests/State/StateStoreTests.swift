@@ -82,6 +82,28 @@ import Testing
         #expect(try store.alerts() == ["port-already-in-use": AlertState(reported: 42, suppressed: 3)])
     }
 
+    @Test func pruningForgetsWhatWasCountedLongAgoOnly() throws {
+        let path = Self.directory("prune")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try StateStore(directory: path, writer: true)
+        var batch = StateBatch()
+        for minute: Int64 in [10, 20, 30] {
+            var tally = IncidentTally(incidents: IncidentTallyTests.incidents, maxEvidence: 3)
+            let evidence = Evidence(
+                source: "s", file: "f", line: 1, offset: 0, time: minute * 60_000_000, text: "t", rule: "r")
+            tally.add(evidence, incident: 0, values: [])
+            batch.tallies[minute] = tally
+        }
+        try store.commit(batch)
+        // Old records just counted stay; what was counted before a time is forgotten.
+        try store.prune(countedBefore: Int64(Date().timeIntervalSince1970 * 1e6) - 60_000_000)
+        let kept = try store.tally(sinceMinute: nil, incidents: IncidentTallyTests.incidents, maxEvidence: 3)
+        #expect(try #require(kept.tally.reports().first).count == 3)
+        try store.prune(countedBefore: Int64(Date().timeIntervalSince1970 * 1e6) + 1)
+        let left = try store.tally(sinceMinute: nil, incidents: IncidentTallyTests.incidents, maxEvidence: 3)
+        #expect(left.tally.isEmpty)
+    }
+
     @Test func aSecondWriterIsRefusedWhileTheFirstHoldsTheLock() throws {
         let path = Self.directory("lock")
         defer { try? FileManager.default.removeItem(atPath: path) }
