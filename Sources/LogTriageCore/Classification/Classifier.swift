@@ -93,6 +93,9 @@ public final class Classifier {
             source: sourceTable.names[s], file: location.file, line: location.line, offset: location.offset,
             time: location.time, text: evidenceText(message), rule: "")
         var countedIncidents = Set<Int>()
+        // Value names already given for an incident by an earlier (more specific) rule on this record: a later,
+        // looser rule of the same incident does not add its own reading of them (`port: 80, 03`).
+        var namesGiven: [Int: Set<String>] = [:]
         for hit in hits {
             let rule = table.rules[hit.rule]
             var item = evidence
@@ -113,8 +116,13 @@ public final class Classifier {
                 // A context rule of the same incident waiting on this very record is now redundant.
                 sources[s].pending.removeAll { $0.index == index && $0.incident == rule.incident }
                 count(item, incident: rule.incident, values: hit.values)
+                namesGiven[rule.incident] = Set(hit.values.map(\.name))
             } else {
-                mergeValues(hit.values, incident: rule.incident, evidence: item)
+                let given = namesGiven[rule.incident, default: []]
+                let added = hit.values.filter { !given.contains($0.name) }
+                guard !added.isEmpty else { continue }
+                namesGiven[rule.incident] = given.union(added.map(\.name))
+                mergeValues(added, incident: rule.incident, evidence: item)
             }
         }
     }
