@@ -10,7 +10,8 @@ struct Scan: ParsableCommand {
             access.log.1, access.log are read oldest first; docker container folders are named after the \
             container), or - for standard input. gzip input is recognised by its content.
 
-            Exit status: 0 no incident found, 1 incidents found, 2 an input or usage error (2 wins over 1).
+            Exit status: 0 no incident found, 1 incidents found, 2 an input or usage error, or no record read \
+            with --require-input (2 wins over 1).
             """
     )
 
@@ -52,6 +53,9 @@ struct Scan: ParsableCommand {
 
     @Flag(help: "Do not show progress on stderr.")
     var noProgress = false
+
+    @Flag(help: "Exit with status 2 when no record was read (an empty input), for cron jobs.")
+    var requireInput = false
 
     @Option(
         help: ArgumentHelp(
@@ -151,6 +155,10 @@ struct Scan: ParsableCommand {
             print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
         }
         if !result.errors.isEmpty { throw ExitCode(2) }
+        if requireInput && result.stats.records == 0 {
+            FileHandle.standardError.write(Data("logtriage: no record was read, and --require-input was given\n".utf8))
+            throw ExitCode(2)
+        }
         if !result.incidents.isEmpty { throw ExitCode(1) }
     }
 

@@ -182,4 +182,18 @@ import Testing
         #expect((errors.first?["message"] as? String)?.contains("broken.yaml") == true, "\(errors)")
         #expect(run.stderr.contains("broken.yaml"))
     }
+
+    /// An empty input is not an all-clear: it says that nothing was read, and `--require-input` makes it an error.
+    @Test func anEmptyInputIsNotAnAllClear() throws {
+        let empty = try CLI.run(["scan", "--color", "never", "-"], stdin: Data())
+        #expect(empty.status == 0)
+        #expect(empty.stdout.hasPrefix("Nothing was classified: no record was read (1 file, 0 B)."))
+        #expect(!empty.stdout.contains("No known incident"))
+        let required = try CLI.run(["scan", "--require-input", "-"], stdin: Data())
+        #expect(required.status == 2)
+        #expect(required.stderr.contains("no record was read"))
+        let some = try CLI.run(["scan", "--require-input", "-"], stdin: Data("a quiet line\n".utf8))
+        #expect(some.status == 0)
+        #expect(some.stdout.contains("No known incident found"))
+    }
 }

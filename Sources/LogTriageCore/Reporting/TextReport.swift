@@ -34,7 +34,12 @@ public struct TextReport {
         let scanned =
             "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
             + "\(stats.records) record\(stats.records == 1 ? "" : "s") in \(JSONReport.formatSeconds(stats.seconds)) s"
-        if result.incidents.isEmpty {
+        if result.incidents.isEmpty && stats.records == 0 {
+            // Not an all-clear: an empty glob or variable in a cron job reads nothing, and must not look fine.
+            out +=
+                "Nothing was classified: no record was read (\(stats.files) file\(stats.files == 1 ? "" : "s"), "
+                + "\(Self.bytes(stats.bytes))).\n"
+        } else if result.incidents.isEmpty {
             out += "No known incident found (\(scanned)).\n"
         } else {
             let n = result.incidents.count
