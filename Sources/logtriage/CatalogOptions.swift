@@ -5,7 +5,7 @@ import LogTriageCore
 /// `--patterns`, shared by every subcommand that needs the catalog.
 struct CatalogOptions: ParsableArguments {
     @Option(
-        name: .customLong("patterns"),
+        name: [.customShort("p"), .customLong("patterns")],
         help: ArgumentHelp(
             "A folder of extra incident definitions (YAML); may be given more than once.",
             discussion: "An incident with the id of a built-in one replaces it.",

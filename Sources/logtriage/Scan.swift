@@ -19,22 +19,26 @@ struct Scan: ParsableCommand {
     var paths: [String] = []
 
     @Option(
+        name: [.customShort("f"), .long],
         help: ArgumentHelp(
             "The input format, or auto to detect it per file.",
             discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
             valueName: "format"))
     var format: String = "auto"
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json.", valueName: "style"))
     var output: OutputStyle = .text
 
     @Option(
+        name: [.customShort("s"), .long],
         help: ArgumentHelp(
             "Only records at or after this time: a duration back from now (2h, 30m, 1d) or a time (2025-03-01T10:00:00Z).",
             valueName: "time"))
     var since: String?
 
-    @Option(help: ArgumentHelp("Only records before this time; same forms as --since.", valueName: "time"))
+    @Option(
+        name: [.customShort("u"), .long],
+        help: ArgumentHelp("Only records before this time; same forms as --since.", valueName: "time"))
     var until: String?
 
     @Option(
@@ -58,6 +62,7 @@ struct Scan: ParsableCommand {
     var requireInput = false
 
     @Option(
+        name: [.customShort("j"), .long],
         help: ArgumentHelp(
             "Rotated sets scanned at the same time (default: one per processor core); the report is the same whatever the number.",
             valueName: "n"))
@@ -70,8 +75,8 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var catalogOptions: CatalogOptions
 
-    enum OutputStyle: String, ExpressibleByArgument, CaseIterable { case text, json }
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    enum OutputStyle: String, CaseInsensitiveArgument, CaseIterable { case text, json }
+    enum ColorChoice: String, CaseInsensitiveArgument, CaseIterable {
         case auto, always, never
 
         /// Whether text on standard output is coloured: `auto` means on a terminal, unless `NO_COLOR` is set.
@@ -85,7 +90,7 @@ struct Scan: ParsableCommand {
     }
 
     func validate() throws {
-        if format != "auto" && LogFormat(rawValue: format) == nil {
+        if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError(
                 "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
             )
@@ -134,7 +139,7 @@ struct Scan: ParsableCommand {
             throw ValidationError("--since must be earlier than --until.")
         }
         var configuration = ScanConfiguration(
-            paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format), catalog: catalog,
+            paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format.lowercased()), catalog: catalog,
             since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset,
             jobs: jobs ?? ScanConfiguration.defaultJobs)
         configuration.inflate = inflate
@@ -214,4 +219,13 @@ final class ProgressLine: @unchecked Sendable {
     }
 }
 
-extension InflateEngine: ExpressibleByArgument {}
+extension InflateEngine: CaseInsensitiveArgument {}
+
+/// An option whose values are words: `--output JSON` is `--output json`.
+protocol CaseInsensitiveArgument: ExpressibleByArgument, RawRepresentable where RawValue == String {}
+
+extension CaseInsensitiveArgument {
+    public init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
+}

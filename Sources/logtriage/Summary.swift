@@ -20,12 +20,13 @@ struct Summary: ParsableCommand {
     var state: String?
 
     @Option(
+        name: [.customShort("s"), .long],
         help: ArgumentHelp(
             "Only records at or after this time: a duration back from now (24h, 30m) or a time (2025-03-01T10:00:00Z).",
             valueName: "time"))
     var since: String?
 
-    @Option(name: .customLong("output"), help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json.", valueName: "style"))
     var output: Scan.OutputStyle = .text
 
     @Option(

@@ -37,6 +37,7 @@ struct Tail: ParsableCommand {
     var fromStart = false
 
     @Option(
+        name: [.customShort("s"), .long],
         help: ArgumentHelp(
             "Only records at or after this time: a duration back from now (2h, 30m) or a time (2025-03-01T10:00:00Z).",
             valueName: "time"))
@@ -55,7 +56,7 @@ struct Tail: ParsableCommand {
     var poll: String?
 
     @Option(
-        name: .customLong("output"), help: ArgumentHelp("Output style: text or json (JSON Lines).", valueName: "style"))
+        name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json (JSON Lines).", valueName: "style"))
     var output: LiveReport.Style = .text
 
     @Option(
@@ -71,6 +72,7 @@ struct Tail: ParsableCommand {
     var metricsFile: String?
 
     @Option(
+        name: [.customShort("f"), .long],
         help: ArgumentHelp(
             "The input format, or auto to detect it per file.",
             discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -94,7 +96,7 @@ struct Tail: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {
-        if format != "auto" && LogFormat(rawValue: format) == nil {
+        if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError(
                 "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
             )
@@ -142,7 +144,7 @@ struct Tail: ParsableCommand {
         }
         let files = paths.filter { $0 != "-" }
         let scan = ScanConfiguration(
-            paths: files, format: LogFormat(rawValue: format), catalog: catalog, since: sinceMicros,
+            paths: files, format: LogFormat(rawValue: format.lowercased()), catalog: catalog, since: sinceMicros,
             maxEvidence: evidence, utcOffsetSeconds: offset, jobs: 1)
         var configuration = LiveConfiguration(scan: scan, stateDirectory: state ?? StateStore.defaultDirectory())
         configuration.fromStart = fromStart
@@ -174,4 +176,4 @@ struct Tail: ParsableCommand {
     }
 }
 
-extension LiveReport.Style: ExpressibleByArgument {}
+extension LiveReport.Style: CaseInsensitiveArgument {}

@@ -196,4 +196,21 @@ import Testing
         #expect(some.status == 0)
         #expect(some.stdout.contains("No known incident found"))
     }
+
+    /// The common options have short forms, and word values take any case: `-o JSON` is `--output json`.
+    @Test func shortFlagsAndWordValuesInAnyCase() throws {
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        let short = try CLI.run(
+            ["scan", "-o", "JSON", "-f", "Nginx-Error", "-j", "1", "--color", "NEVER", "-"],
+            stdin: Data(line.utf8))
+        #expect(short.status == 1, "\(short.stderr)")
+        let long = try CLI.run(
+            ["scan", "--output", "json", "--format", "nginx-error", "--jobs", "1", "-"],
+            stdin: Data(line.utf8))
+        #expect(try short.json()["incidents"] as? NSArray == long.json()["incidents"] as? NSArray)
+        let window = try CLI.run(
+            ["scan", "-s", "2025-08-05T01:00:00Z", "-u", "2025-08-05T01:02:00Z", "-"],
+            stdin: Data(line.utf8))
+        #expect(window.status == 0, "the record is after --until")
+    }
 }
