@@ -11,24 +11,45 @@ struct LogTriage: ParsableCommand {
     )
 
     /// Exit statuses: 0 no incident, 1 incidents found, 2 an input or usage error (2 wins over 1).
+    /// Every error is printed in one style, `logtriage: <message>`, a usage error with the usage of the command
+    /// it concerns.
     static func main() {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let exit as ExitCode {
-            Foundation.exit(exit.rawValue)
-        } catch let error as UserError {
-            FileHandle.standardError.write(Data("logtriage: error: \(error)\n".utf8))
-            Foundation.exit(2)
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                // --help and --version
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            fail(error, in: nil)
+        }
+        do {
+            try command.run()
+        } catch {
+            fail(error, in: type(of: command))
+        }
+    }
+
+    private static func fail(_ error: Error, in subcommand: ParsableCommand.Type?) -> Never {
+        if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
+        if let error = error as? UserError {
+            FileHandle.standardError.write(Data("logtriage: \(error)\n".utf8))
             Foundation.exit(2)
         }
+        if exitCode(for: error) == .success {
+            // --help and --version
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        var text: String
+        if let subcommand, subcommand != LogTriage.self {
+            // A check made while running (a --since that does not parse): the usage is the subcommand's.
+            let name = subcommand.configuration.commandName ?? "\(subcommand)".lowercased()
+            text =
+                "logtriage: \(message(for: error))\nUsage: \(usageString(for: subcommand))\n"
+                + "  See 'logtriage \(name) --help' for more information."
+        } else {
+            text = fullMessage(for: error)
+            if text.hasPrefix("Error: ") { text = "logtriage: " + text.dropFirst("Error: ".count) }
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Foundation.exit(2)
     }
 }

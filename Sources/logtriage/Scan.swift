@@ -26,7 +26,9 @@ struct Scan: ParsableCommand {
             valueName: "format"))
     var format: String = "auto"
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp("Output style: text or json.", valueName: "style"))
     var output: OutputStyle = .text
 
     @Option(

@@ -26,7 +26,9 @@ struct Summary: ParsableCommand {
             valueName: "time"))
     var since: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json.", valueName: "style"))
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp("Output style: text or json.", valueName: "style"))
     var output: Scan.OutputStyle = .text
 
     @Option(

@@ -56,7 +56,8 @@ struct Tail: ParsableCommand {
     var poll: String?
 
     @Option(
-        name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Output style: text or json (JSON Lines).", valueName: "style"))
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp("Output style: text or json (JSON Lines).", valueName: "style"))
     var output: LiveReport.Style = .text
 
     @Option(

@@ -213,4 +213,22 @@ import Testing
             stdin: Data(line.utf8))
         #expect(window.status == 0, "the record is after --until")
     }
+
+    /// Every error has one style, `logtriage: <message>`; a --since that does not parse shows scan's usage.
+    @Test func oneErrorStyleAndTheSubcommandsUsage() throws {
+        let since = try CLI.run(["scan", "--since", "yesterday-ish", "-"], stdin: Data())
+        #expect(since.status == 2)
+        #expect(since.stderr.hasPrefix("logtriage: --since/--until: 'yesterday-ish' is neither"))
+        #expect(since.stderr.contains("Usage: logtriage scan [<options>] [<path> ...]"))
+        let unknown = try CLI.run(["scan", "--bogus"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.hasPrefix("logtriage: Unknown option '--bogus'"))
+        let patterns = try CLI.run(["scan", "-p", "/nonexistent-patterns", "-"], stdin: Data())
+        #expect(patterns.stderr.hasPrefix("logtriage: pattern file /nonexistent-patterns: "))
+        let missing = try CLI.run(["scan", "/nonexistent-log"])
+        #expect(missing.stderr.hasPrefix("logtriage: /nonexistent-log: "))
+        for run in [since, unknown, patterns, missing] {
+            #expect(!run.stderr.contains("Error:") && !run.stderr.contains("error:"), "\(run.stderr)")
+        }
+    }
 }
