@@ -273,4 +273,25 @@ import Glibc
         #expect(texts.map { $0.suffix(2) } == ["#7", "#8"])
         #expect(Self.incidentLines(second.stdout).first?["source"] as? String == "nginx.service")
     }
+
+    /// copytruncate with a writer that did not open its log with O_APPEND: the next write lands at the old
+    /// offset, after a hole of NULs. tail steps over the padding and reads the line.
+    @Test func nulPaddingAfterATruncationIsSteppedOver() throws {
+        let root = try Live.workspace("padding")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = root + "/logs/app.log"
+        try "2025/08/05 01:03:01 [info] 1#1: started\n".write(toFile: log, atomically: true, encoding: .utf8)
+        let tail = try Live.TailProcess(
+            ["--state", root + "/state", "--window", "0", "--output", "json", root + "/logs"], output: root + "/t")
+        usleep(500_000)
+        let fd = open(log, O_WRONLY)
+        lseek(fd, 0, SEEK_END)
+        truncate(log, 0)
+        _ = Self.bind.withCString { write(fd, $0, strlen($0)) }
+        close(fd)
+        #expect(Self.eventually { Self.incidentLines(tail.stdout).count == 1 })
+        #expect(tail.stop() == 0)
+        #expect(tail.stderr.contains("NUL padding at the start"))
+        #expect(Self.incidentLines(tail.stdout).first?["offset"] as? Int == 40, "the line's own offset, after the hole")
+    }
 }

@@ -44,6 +44,7 @@ protocol SinkBoundDecoder<Sink>: AnyObject {
     func endOfFile(into sink: inout Sink)
     func finish(into sink: inout Sink)
     var checkpoint: DecoderCheckpoint { get }
+    func skipPadding(_ count: Int64)
 }
 
 /// Wraps a format's decoder for one sink type.
@@ -56,4 +57,5 @@ final class BoundDecoder<Decoder: LogDecoder, Sink: RecordSink>: SinkBoundDecode
     func endOfFile(into sink: inout Sink) { decoder.endOfFile(into: &sink) }
     func finish(into sink: inout Sink) { decoder.finish(into: &sink) }
     var checkpoint: DecoderCheckpoint { decoder.checkpoint }
+    func skipPadding(_ count: Int64) { decoder.skipPadding(count) }
 }

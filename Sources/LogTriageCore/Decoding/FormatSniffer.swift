@@ -45,13 +45,31 @@ public enum FormatSniffer {
     /// How far into a file its first bytes are checked for binary content.
     static let binaryCheckBytes = 8192
 
-    /// The offset of the NUL byte that shows a file to be binary (wtmp, an executable), or `nil` for text.
+    /// The offset of the first byte that is not text in a head that shows the file to be binary (wtmp, an
+    /// executable, a database), or `nil` for text.
     ///
-    /// Only files no log format recognises are checked: recognised formats may carry NULs legitimately (journald
-    /// binary fields, the raw bytes of a TLS handshake in nginx's error log). O(`binaryCheckBytes`).
+    /// A file is binary when more than a tenth of its first `binaryCheckBytes` are NULs or control bytes no text
+    /// log holds (anything below 0x20 but tab, newline, vertical tab, form feed, carriage return and escape, and
+    /// DEL): a log with a few stray NULs in it is still a log to read. Only files no log format recognises are
+    /// checked: recognised formats may carry such bytes legitimately (journald binary fields, the raw bytes of a
+    /// TLS handshake in nginx's error log). Leading NUL padding is the caller's to skip first
+    /// (`leadingNULs(_:)`). O(`binaryCheckBytes`).
     public static func binaryOffset(_ head: UnsafeRawBufferPointer, detected: LogFormat) -> Int? {
         guard detected == .plain else { return nil }
-        return UnsafeRawBufferPointer(rebasing: head.prefix(binaryCheckBytes)).firstIndex(of: 0)
+        let checked = UnsafeRawBufferPointer(rebasing: head.prefix(binaryCheckBytes))
+        var first: Int?
+        var count = 0
+        for (i, b) in checked.enumerated() where (b < 0x20 && !(0x09...0x0D).contains(b) && b != 0x1B) || b == 0x7F {
+            if first == nil { first = i }
+            count += 1
+        }
+        return count * 10 > checked.count ? first : nil
+    }
+
+    /// How many NUL bytes `bytes` starts with: the padding a copytruncate leaves in a log whose writer kept its
+    /// offset (the file is cut to 0 and the next write lands at the old offset, with a hole before it). O(n).
+    public static func leadingNULs(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.firstIndex { $0 != 0 } ?? bytes.count
     }
 
     /// Whether one line has `format`'s shape.

@@ -61,6 +61,10 @@ struct JournalExportDecoder: LogDecoder {
 
     var committedOffset: Int64 { inEntry ? entryStart : offset }
 
+    mutating func skipPadding(_ count: Int64) {
+        offset += count
+    }
+
     var checkpoint: DecoderCheckpoint {
         DecoderCheckpoint(
             offset: committedOffset, line: (inEntry ? entryNumber - 1 : entryNumber) + 1,

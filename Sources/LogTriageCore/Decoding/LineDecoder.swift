@@ -40,6 +40,10 @@ struct LineDecoder<Format: LineFormat>: LogDecoder {
         return framer.committedOffset
     }
 
+    mutating func skipPadding(_ count: Int64) {
+        framer.resume(at: framer.committedOffset + count, line: framer.nextLine)
+    }
+
     var checkpoint: DecoderCheckpoint {
         DecoderCheckpoint(offset: framer.committedOffset, line: framer.nextLine, held: format.held)
     }

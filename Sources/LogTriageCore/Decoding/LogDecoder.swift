@@ -18,6 +18,9 @@ public protocol LogDecoder {
     mutating func finish<S: RecordSink>(into sink: inout S)
     /// Byte offset in the current file's decoded stream just past the last complete record.
     var committedOffset: Int64 { get }
+    /// The current file's first `count` bytes are padding that is not fed (NULs left by copytruncate); offsets
+    /// count them. Only before the file's first bytes are fed. O(1).
+    mutating func skipPadding(_ count: Int64)
     /// Where the decoder stands in the current file, for a restart to resume exactly there.
     var checkpoint: DecoderCheckpoint { get }
     /// A decoder that goes on from `checkpoint`: the next bytes it is fed are the current file's from

@@ -46,12 +46,16 @@ final class LiveFollower {
         var lastGrowth: Double = 0
         /// The file read before this one under the same path.
         var predecessor: FileIdentity?
+        /// Where the file's content starts after NUL padding, while reading has not gone past it; -1 when not
+        /// read from its start.
+        var paddingEnd: Int64
 
         init(id: Int64, file: LiveFile, slot: Slot, predecessor: FileIdentity? = nil) {
             self.id = id
             self.file = file
             self.slot = slot
             self.predecessor = predecessor
+            self.paddingEnd = file.offset == 0 ? 0 : -1
         }
     }
 
@@ -113,10 +117,10 @@ final class LiveFollower {
         bytesRead = 0
     }
 
-    /// Problems found since the last call.
-    func takeProblems() -> [ScanError] {
+    /// Problems found since the last call, and notes of what was stepped over on purpose.
+    func takeProblems() -> (errors: [ScanError], notes: [ScanError]) {
         let (errors, skipped) = sink.takeProblems()
-        return errors + skipped
+        return (errors, skipped)
     }
 
     /// Records decoded so far.
@@ -189,17 +193,39 @@ final class LiveFollower {
                 break
             }
             if n == 0 { break }
-            let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            var bytes = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+            if reading.file.offset - Int64(n) == reading.paddingEnd {
+                // NULs where the file starts: a copytruncate while the writer kept its offset. Stepped over.
+                let nuls = FormatSniffer.leadingNULs(bytes)
+                if nuls > 0 {
+                    if reading.paddingEnd == 0 {
+                        sink.note(
+                            "NUL padding at the start (a copytruncate while the writer kept its offset); skipped",
+                            file: path)
+                    }
+                    reading.paddingEnd += Int64(nuls)
+                    if let decoder = slot.decoder {
+                        decoder.skipPadding(Int64(nuls))
+                    } else {
+                        slot.pending.offset += Int64(nuls)
+                    }
+                    bytesRead += Int64(nuls)
+                    any = true
+                    bytes = UnsafeRawBufferPointer(rebasing: bytes[nuls...])
+                    if bytes.isEmpty { continue }
+                }
+                reading.paddingEnd = -1
+            }
             if slot.decoder == nil {
                 // The format is recognised from whole lines: wait for one unless the buffer is full.
                 if slot.format == nil && n < buffer.count && bytes.firstIndex(of: UInt8(ascii: "\n")) == nil {
-                    reading.file.offset -= Int64(n)
+                    reading.file.offset -= Int64(bytes.count)
                     break
                 }
-                guard makeDecoder(slot, head: bytes, at: reading.file.offset - Int64(n)) else { break }
+                guard makeDecoder(slot, head: bytes, at: reading.file.offset - Int64(bytes.count)) else { break }
             }
             slot.decoder!.feed(bytes, into: &sink)
-            bytesRead += Int64(n)
+            bytesRead += Int64(bytes.count)
             any = true
         }
         return any
@@ -283,6 +309,7 @@ final class LiveFollower {
         }
         endOfFile(reading.slot)
         reading.file.restart()
+        reading.paddingEnd = 0
         pump(reading)
     }
 

@@ -210,12 +210,15 @@ public final class LivePipeline {
         var batch = StateBatch()
         var records = 0
         var bytes: Int64 = 0
-        let readers: [(AnyObject, () -> [ScanError], Int)] =
+        let readers: [(AnyObject, () -> (errors: [ScanError], notes: [ScanError]), Int)] =
             followers.values.map { ($0, $0.takeProblems, $0.records) }
             + (stream.map { [($0, $0.takeProblems, $0.records)] } ?? [])
         for (reader, take, count) in readers {
-            for problem in take() {
+            let (errors, notes) = take()
+            for problem in errors + notes {
                 warn("logtriage: \(TerminalText.visible(problem.source)): \(TerminalText.visible(problem.message))")
+            }
+            for problem in errors {
                 if problemsSeen.count < 1000 { problemsSeen.append(problem) }
                 decodeErrors += 1
                 batch.counterDeltas["decode_errors", default: 0] += 1

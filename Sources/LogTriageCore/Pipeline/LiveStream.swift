@@ -149,9 +149,9 @@ final class LiveStream {
     }
 
     /// Problems found since the last call.
-    func takeProblems() -> [ScanError] {
+    func takeProblems() -> (errors: [ScanError], notes: [ScanError]) {
         let (errors, skipped) = sink.takeProblems()
-        return errors + skipped
+        return (errors, skipped)
     }
 
     var records: Int { sink.records }

@@ -30,6 +30,11 @@ struct ProblemLog {
         }
     }
 
+    /// Something stepped over on purpose, listed with the skipped files.
+    mutating func note(_ item: ScanError) {
+        skipped.append(item)
+    }
+
     /// The problems listed so far, which are then forgotten; the count in the current file goes on. O(1).
     mutating func take() -> (errors: [ScanError], skipped: [ScanError]) {
         defer {

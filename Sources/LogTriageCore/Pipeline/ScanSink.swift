@@ -65,6 +65,11 @@ struct ScanSink: RecordSink {
         problems.endFile(file)
     }
 
+    /// Something the reader stepped over on purpose and says so (NUL padding); not an error.
+    mutating func note(_ message: String, file display: String) {
+        problems.note(ScanError(source: display, message: message))
+    }
+
     mutating func inputProblem(_ error: InputError, file display: String) {
         problems.inputProblem(error, file: display)
     }

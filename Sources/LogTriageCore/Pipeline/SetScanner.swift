@@ -1,3 +1,5 @@
+import Foundation
+
 /// One scan job's worker: reads rotated sets, each oldest file first through one decoder, into its sink.
 ///
 /// A worker owns one read buffer, reused for every chunk of every file, and one matcher; memory stays bounded
@@ -45,6 +47,35 @@ final class SetScanner {
             limitReached: sink.limitReached)
     }
 
+    /// Steps over NUL bytes at the start of a file, however many chunks they take, and leaves the head buffer
+    /// holding the bytes after them. Returns how many there were. O(padding + head).
+    private func skipPadding(_ input: InputFile, headCount: inout Int, failure: inout InputError?) -> Int64 {
+        let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
+        var padding: Int64 = 0
+        while headCount > 0 {
+            let nuls = FormatSniffer.leadingNULs(UnsafeRawBufferPointer(rebasing: sniff[..<headCount]))
+            guard nuls > 0 else { break }
+            padding += Int64(nuls)
+            if nuls < headCount {
+                // Safe because both ranges lie inside `sniff`; memmove allows them to overlap.
+                memmove(sniff.baseAddress!, sniff.baseAddress! + nuls, headCount - nuls)
+                headCount -= nuls
+                if failure == nil {
+                    let (more, error) = input.fill(UnsafeMutableRawBufferPointer(rebasing: sniff[headCount...]))
+                    headCount += more
+                    failure = error
+                }
+                break
+            }
+            guard failure == nil else {
+                headCount = 0
+                break
+            }
+            (headCount, failure) = input.fill(sniff)
+        }
+        return padding
+    }
+
     /// Reads one file of a set through the set's decoder (a new one if the file's format differs).
     /// A read error ends the file, not the set: what was read before it is decoded and counted first.
     private func read(
@@ -64,7 +95,13 @@ final class SetScanner {
         }
         // Read a head large enough to recognise the format.
         let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
-        let (headCount, headFailure) = input.fill(sniff)
+        var (headCount, headFailure) = input.fill(sniff)
+        let padding = skipPadding(input, headCount: &headCount, failure: &headFailure)
+        if padding > 0 {
+            sink.note(
+                "the first \(padding) bytes are NUL padding (a copytruncate while the writer kept its offset); "
+                    + "skipped", file: display)
+        }
         var failure = headFailure
         let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
         let detected = configuration.format ?? FormatSniffer.detect(head)
@@ -81,8 +118,9 @@ final class SetScanner {
             format = detected
         }
         let active = decoder!
+        active.skipPadding(padding)
         let storedBefore = stats.storedBytes
-        stats.bytes += Int64(headCount)
+        stats.bytes += padding + Int64(headCount)
         active.feed(head, into: &sink)
         if failure == nil {
             do {

@@ -90,4 +90,37 @@ import Testing
     static func decompressedBytes(in message: String) -> Int? {
         (try? #/the (\d+) bytes decompressed/#.firstMatch(in: message)).flatMap { Int($0.output.1) }
     }
+
+    /// NUL padding at a file's start (copytruncate with a writer that kept its offset), however long, is stepped
+    /// over and said once; the records after it keep their true offsets. A few stray NULs do not make a log
+    /// binary; a file mostly of NULs and control bytes is skipped as binary.
+    @Test func nulPaddingIsSteppedOverAndTextWithNULsIsText() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        for (name, padding) in [("short.log", 12), ("long.log", 300_000)] {
+            try (Data(count: padding) + Data(line.utf8)).write(to: URL(fileURLWithPath: root + "/" + name))
+        }
+        let stray = "2025/08/05 01:03:01 [info] 1#1: a \u{0} in a line\n" + line
+        try stray.write(toFile: root + "/stray.log", atomically: true, encoding: .utf8)
+        var binary = Data(count: 4096)
+        for i in stride(from: 0, to: 4096, by: 7) { binary[i] = 0x41 }
+        try (binary + Data(line.utf8)).write(to: URL(fileURLWithPath: root + "/wtmp"))
+
+        let catalog = try TestSupport.repositoryCatalog()
+        let result = ScanPipeline(configuration: ScanConfiguration(paths: [root], catalog: catalog, jobs: 1)).run()
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let report = try #require(result.incidents.first { $0.incident.id == "port-already-in-use" })
+        #expect(report.count == 3, "short.log, long.log and stray.log")
+        let offsets = Dictionary(
+            uniqueKeysWithValues: report.evidence.map { (($0.file as NSString).lastPathComponent, $0.offset) })
+        #expect(offsets["short.log"] == 12)
+        #expect(offsets["long.log"] == 300_000)
+        #expect(
+            result.skipped.contains {
+                $0.source.hasSuffix("/long.log") && $0.message.hasPrefix("the first 300000 bytes are NUL padding")
+            })
+        #expect(result.skipped.contains { $0.source.hasSuffix("/wtmp") && $0.message.contains("binary data") })
+        #expect(!result.skipped.contains { $0.source.hasSuffix("/stray.log") })
+    }
 }
