@@ -12,6 +12,8 @@ struct JournalExportDecoder: LogDecoder {
     private enum State {
         /// At the start of a field line, or of the blank line that ends the entry.
         case fieldStart
+        /// After a carriage return at the start of a line: the blank line of an export with CRLF line ends.
+        case carriageReturn
         /// Inside a field name, gathered in `name`.
         case name
         /// Inside a text value; `nil` for a field that is skipped.
@@ -82,10 +84,23 @@ struct JournalExportDecoder: LogDecoder {
                 if bytes[i] == UInt8(ascii: "\n") {
                     if inEntry { endEntry(into: &sink) }
                     i += 1
+                } else if bytes[i] == UInt8(ascii: "\r") {
+                    state = .carriageReturn
+                    i += 1
                 } else {
                     if !inEntry { beginEntry(at: offset + Int64(i)) }
                     name.removeAll(keepingCapacity: true)
                     state = .name
+                }
+
+            case .carriageReturn:
+                if bytes[i] == UInt8(ascii: "\n") {
+                    if inEntry { endEntry(into: &sink) }
+                    state = .fieldStart
+                    i += 1
+                } else {
+                    if !inEntry { beginEntry(at: offset + Int64(i) - 1) }
+                    skipEntry(because: "a line starts with a carriage return", into: &sink)
                 }
 
             case .name:
@@ -118,8 +133,14 @@ struct JournalExportDecoder: LogDecoder {
 
             case .text(let field):
                 let newline = bytes.firstIndex(of: UInt8(ascii: "\n"), from: i)
-                let end = newline ?? n
+                var end = newline ?? n
+                // CRLF line ends: a text value never holds a carriage return (journald writes such values as
+                // binary fields), so one before the newline is the line end's.
+                if newline != nil && end > i && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 if let field { store(UnsafeRawBufferPointer(rebasing: bytes[i..<end]), in: field, into: &sink) }
+                if let field, newline != nil, end == i, entry.values[field.rawValue].last == UInt8(ascii: "\r") {
+                    entry.values[field.rawValue].removeLast()  // the carriage return ended the previous chunk
+                }
                 if let newline {
                     state = .fieldStart
                     i = newline + 1
@@ -177,7 +198,7 @@ struct JournalExportDecoder: LogDecoder {
     /// a name is reported. Entry numbers and offsets restart. O(1).
     mutating func endOfFile<S: RecordSink>(into sink: inout S) {
         switch state {
-        case .fieldStart, .text, .binaryEnd:
+        case .fieldStart, .carriageReturn, .text, .binaryEnd:
             if inEntry { endEntry(into: &sink) }
         case .name:
             skipEntry(because: "the file ends inside a field name", into: &sink)

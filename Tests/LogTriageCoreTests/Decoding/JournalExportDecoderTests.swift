@@ -52,6 +52,28 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
     }
 
     /// systemd's own messages about a unit come from `init.scope`; `UNIT=` names the unit they are about.
+    /// An export whose line ends became CRLF (a Windows tool, a serial console) decodes to the same messages,
+    /// in every chunking; a line that starts with a stray carriage return is reported and the next entry kept.
+    @Test func crlfLineEndsDecodeLikeLineFeeds() {
+        func entry(_ n: Int, _ end: String) -> String {
+            "__CURSOR=s=abc;i=\(n)\(end)__REALTIME_TIMESTAMP=172924668952212\(n)\(end)_SYSTEMD_UNIT=app.service\(end)"
+                + "MESSAGE=message \(n)\(end)\(end)"
+        }
+        let lf = (1...4).map { entry($0, "\n") }.joined()
+        let crlf = (1...4).map { entry($0, "\r\n") }.joined()
+        let plain = decodeInAllChunkings([Array(lf.utf8)], with: make)
+        let converted = decodeInAllChunkings([Array(crlf.utf8)], with: make)
+        #expect(converted.records.map(\.message) == (1...4).map { "message \($0)" })
+        #expect(converted.records.map(\.message) == plain.records.map(\.message))
+        #expect(converted.records.map(\.time) == plain.records.map(\.time))
+        #expect(converted.records.map(\.source) == plain.records.map(\.source))
+        #expect(converted.problems.isEmpty)
+        let stray = "\rMESSAGE=broken\n\n" + entry(5, "\n")
+        let recovered = decodeInAllChunkings([Array(stray.utf8)], with: make)
+        #expect(recovered.records.map(\.message) == ["message 5"])
+        #expect(recovered.problems.count == 1)
+    }
+
     @Test func unitFieldNamesTheSourceOfSystemdMessages() {
         let input =
             text("_SYSTEMD_UNIT", "init.scope") + text("MESSAGE", "flask-app.service: Failed with result 'exit-code'.")
