@@ -11,7 +11,8 @@ struct Scan: ParsableCommand {
             container), or - for standard input. gzip input is recognised by its content.
 
             Exit status: 0 no incident found, 1 incidents found, 2 an input or usage error, or no record read \
-            with --require-input (2 wins over 1).
+            with --require-input (2 wins over 1); 130 or 143 when SIGINT or SIGTERM stopped the scan, after the \
+            report of what was read until then (a second signal ends it at once).
             """
     )
 
@@ -147,6 +148,9 @@ struct Scan: ParsableCommand {
         configuration.inflate = inflate
         let showProgress = !noProgress && output == .text && isatty(2) != 0
         let progress = ProgressLine(enabled: showProgress)
+        let cancellation = ScanCancellation()
+        configuration.cancellation = cancellation
+        let stop = Self.stopOnSignals(cancellation)
         let pipeline = ScanPipeline(configuration: configuration)
         let result = showProgress ? pipeline.run(progress: { progress.update($0) }) : pipeline.run()
         progress.clear()
@@ -161,12 +165,39 @@ struct Scan: ParsableCommand {
         case .text:
             print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
         }
+        if result.interrupted { throw ExitCode(128 + stop.signal) }
         if !result.errors.isEmpty { throw ExitCode(2) }
         if requireInput && result.stats.records == 0 {
             FileHandle.standardError.write(Data("logtriage: no record was read, and --require-input was given\n".utf8))
             throw ExitCode(2)
         }
         if !result.incidents.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Which signal stopped the scan.
+    final class StopSignal: @unchecked Sendable {
+        // Safe because `number` is written on the signal queue before the scan sees the cancellation, and read
+        // after the scan has returned.
+        var signal: Int32 = 0
+        var sources: [DispatchSourceSignal] = []
+    }
+
+    /// SIGINT and SIGTERM stop the scan at its next chunk, and the report covers what was read (exit 130 or
+    /// 143, the shell's convention); a second one ends the process at once.
+    static func stopOnSignals(_ cancellation: ScanCancellation) -> StopSignal {
+        let stop = StopSignal()
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if cancellation.isCancelled { Foundation.exit(128 + number) }
+                stop.signal = number
+                cancellation.cancel()
+            }
+            source.resume()
+            stop.sources.append(source)
+        }
+        return stop
     }
 
     /// Seconds east of UTC for `--timezone`.

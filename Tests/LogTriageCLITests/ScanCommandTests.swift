@@ -231,4 +231,33 @@ import Testing
             #expect(!run.stderr.contains("Error:") && !run.stderr.contains("error:"), "\(run.stderr)")
         }
     }
+
+    /// SIGINT stops a scan and the report covers what was read until then, marked as interrupted (exit 130).
+    @Test func anInterruptedScanReportsWhatItRead() throws {
+        let root = NSTemporaryDirectory() + "logtriage-interrupt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/live.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["scan", "-o", "json", fifo]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let writer = FileHandle(forWritingAtPath: fifo)!
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        writer.write(Data(line.utf8))
+        usleep(700_000)
+        kill(process.processIdentifier, SIGINT)
+        usleep(300_000)
+        writer.write(Data("2025/08/05 01:03:03 [info] 1#1: more\n".utf8))  // wakes the read
+        try writer.close()
+        process.waitUntilExit()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        #expect(process.terminationStatus == 130)
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(document["interrupted"] as? Bool == true)
+        #expect((document["incidents"] as? [[String: Any]])?.first?["id"] as? String == "port-already-in-use")
+    }
 }

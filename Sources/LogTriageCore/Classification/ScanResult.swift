@@ -6,6 +6,8 @@ public struct ScanResult: Sendable {
     public var errors: [ScanError]
     /// Files passed over on purpose (binary data, journald's own files), with the reason.
     public var skipped: [ScanError]
+    /// The scan was stopped (SIGINT, SIGTERM) before it read everything: the report covers what was read.
+    public var interrupted = false
 
     public init(incidents: [IncidentReport], stats: ScanStats, errors: [ScanError], skipped: [ScanError]) {
         self.incidents = incidents

@@ -27,6 +27,8 @@ public struct ScanConfiguration: Sendable {
     /// Whether gzip data is inflated on a thread of its own, ahead of decoding and matching (a bounded ring of
     /// buffers), so that one large compressed file keeps two cores busy.
     public var readAhead = true
+    /// Stops the scan early when cancelled; the result then says it was interrupted.
+    public var cancellation: ScanCancellation?
     /// Stored bytes read between two progress reports.
     public var progressInterval: Int64 = 8 << 20
 

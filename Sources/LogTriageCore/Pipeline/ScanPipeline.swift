@@ -62,7 +62,9 @@ public final class ScanPipeline {
                         + "the first here; they were not counted as evidence"))
         }
         stats.seconds = Date().timeIntervalSince(started)
-        return ScanResult(incidents: tally.reports(), stats: stats, errors: errors, skipped: skipped)
+        var result = ScanResult(incidents: tally.reports(), stats: stats, errors: errors, skipped: skipped)
+        result.interrupted = configuration.cancellation?.isCancelled == true
+        return result
     }
 
 }

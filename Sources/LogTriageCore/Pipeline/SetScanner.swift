@@ -35,7 +35,7 @@ final class SetScanner {
         var stats = ScanStats()
         var decoder: (any SinkBoundDecoder<ScanSink>)?
         var format: LogFormat?
-        for path in set.files {
+        for path in set.files where configuration.cancellation?.isCancelled != true {
             read(path, decoder: &decoder, format: &format, stats: &stats, progress: progress)
         }
         decoder?.finish(into: &sink)
@@ -124,7 +124,7 @@ final class SetScanner {
         active.feed(head, into: &sink)
         if failure == nil {
             do {
-                while true {
+                while configuration.cancellation?.isCancelled != true {
                     let n = try input.source.read(into: buffer)
                     if n == 0 { break }
                     stats.bytes += Int64(n)

@@ -4,7 +4,7 @@
 /// `{"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
 /// "file","line","offset","time","text"}],"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
 /// "stats":{"files","bytes","stored_bytes","records","seconds"},"errors":[{"source","message"}],
-/// "skipped":[{"source","message"}]}`
+/// "skipped":[{"source","message"}]}`, and `"interrupted":true` at the end when the scan was stopped early.
 public enum JSONReport {
     public static func render(_ result: ScanResult) -> String {
         let out = JSONWriter()
@@ -69,6 +69,10 @@ public enum JSONReport {
                     out.field("message", error.message)
                 }
             }
+        }
+        if result.interrupted {
+            out.key("interrupted")
+            out.raw("true")
         }
     }
 

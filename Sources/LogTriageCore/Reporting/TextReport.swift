@@ -31,6 +31,9 @@ public struct TextReport {
     public func render(_ result: ScanResult) -> String {
         var out = ""
         let stats = result.stats
+        if result.interrupted {
+            out += paint("Interrupted: this report covers only what was read before the scan was stopped.", "1;33") + "\n"
+        }
         let scanned =
             "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
             + "\(stats.records) record\(stats.records == 1 ? "" : "s") in \(JSONReport.formatSeconds(stats.seconds)) s"
