@@ -32,7 +32,8 @@ public struct TextReport {
         var out = ""
         let stats = result.stats
         if result.interrupted {
-            out += paint("Interrupted: this report covers only what was read before the scan was stopped.", "1;33") + "\n"
+            out +=
+                paint("Interrupted: this report covers only what was read before the scan was stopped.", "1;33") + "\n"
         }
         let scanned =
             "\(stats.files) file\(stats.files == 1 ? "" : "s"), \(Self.bytes(stats.bytes)), "
