@@ -26,12 +26,17 @@ let package = Package(
         .target(name: "CPrefilter"),
         // The verification regexes: PCRE2, with a match limit.
         .target(name: "CPCRE2", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        // xz, bzip2 and zstd decoding behind one streaming interface.
+        .target(
+            name: "CDecompress",
+            linkerSettings: [.linkedLibrary("lzma"), .linkedLibrary("bz2"), .linkedLibrary("zstd")]),
         .target(
             name: "LogTriageCore",
             dependencies: [
                 "CISAL",
                 "CPrefilter",
                 "CPCRE2",
+                "CDecompress",
                 "CZlib",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

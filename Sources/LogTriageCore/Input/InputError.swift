@@ -16,8 +16,10 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case corruptGzip
         /// Bytes after the last gzip member that are not another member.
         case trailingGarbage
-        /// A compression format logtriage does not read (xz, bzip2, zstd).
-        case unsupportedCompression(String)
+        /// xz, bzip2 or zstd data (named) ended inside a stream.
+        case truncatedCompressed(String)
+        /// xz, bzip2 or zstd data (named) is not valid.
+        case corruptCompressed(String)
         /// The file holds binary data, not text logs.
         case binary
         /// A journald binary journal file, which only journalctl reads.
@@ -62,9 +64,13 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case .trailingGarbage:
             return "unexpected bytes after the last gzip member at compressed byte \(offset); "
                 + "the \(decodedBytes) bytes decompressed before that were scanned"
-        case .unsupportedCompression(let name):
-            return
-                "\(name)-compressed data is not supported; decompress it and pipe it in, e.g. `\(name == "xz" ? "xzcat" : name == "bzip2" ? "bzcat" : "zstdcat") FILE | logtriage scan -`"
+        case .truncatedCompressed(let name):
+            return "\(name) data is truncated at compressed byte \(offset); "
+                + "the \(decodedBytes) bytes decompressed before that were scanned"
+        case .corruptCompressed(let name):
+            return "\(name) data is corrupt at compressed byte \(offset)"
+                + (detail.isEmpty ? "" : " (\(detail))")
+                + "; the \(decodedBytes) bytes decompressed before that were scanned"
         case .binary:
             return "binary data, not a text log (a NUL byte at byte \(offset)); skipped"
         case .journalFile:

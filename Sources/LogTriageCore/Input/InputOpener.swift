@@ -1,21 +1,11 @@
-/// Opens one input and picks how to read it from its first bytes: gzip by magic bytes, never by name.
+/// Opens one input and picks how to read it from its first bytes: gzip, xz, bzip2 and zstd by magic bytes, never
+/// by name.
 ///
 /// Complexity: O(1) beyond the first read.
 enum InputOpener {
     /// gzip's magic bytes.
     static func isGzip(_ head: UnsafeRawBufferPointer) -> Bool {
         head.count >= 2 && head[0] == 0x1f && head[1] == 0x8b
-    }
-
-    /// Names a compression format logtriage recognises but does not read.
-    static func unsupportedCompression(_ head: UnsafeRawBufferPointer) -> String? {
-        func starts(_ magic: [UInt8]) -> Bool {
-            head.count >= magic.count && zip(head, magic).allSatisfy { $0 == $1 }
-        }
-        if starts([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]) { return "xz" }
-        if starts([0x28, 0xb5, 0x2f, 0xfd]) { return "zstd" }
-        if starts([0x42, 0x5a, 0x68]) && head.count > 3 && (0x31...0x39).contains(head[3]) { return "bzip2" }
-        return nil
     }
 
     /// journald's own binary files start with this signature; they are read through `journalctl`.
@@ -43,13 +33,14 @@ enum InputOpener {
             filled += n
         }
         let bytes = UnsafeRawBufferPointer(rebasing: head[..<filled])
-        if let name = unsupportedCompression(bytes) {
-            throw InputError(kind: .unsupportedCompression(name), operation: "read", offset: 0)
-        }
         if isJournalFile(bytes) {
             throw InputError(kind: .journalFile, operation: "read", offset: 0)
         }
         let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
+        if let codec = DecompressingSource.Codec.detect(bytes) {
+            let source = try DecompressingSource(upstream: prefixed, codec: codec)
+            return readAhead ? try ReadAheadSource(upstream: source) : source
+        }
         guard isGzip(bytes) else { return prefixed }
         let gzip = try GzipSource(upstream: prefixed, engine: inflate)
         return readAhead ? try ReadAheadSource(upstream: gzip) : gzip
