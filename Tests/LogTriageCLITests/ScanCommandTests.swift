@@ -260,4 +260,49 @@ import Testing
         #expect(document["interrupted"] as? Bool == true)
         #expect((document["incidents"] as? [[String: Any]])?.first?["id"] as? String == "port-already-in-use")
     }
+
+    /// A file met in a directory walk that cannot be read (root's /var/log/btmp) is skipped with the reason; the
+    /// same file named on the command line is an error. Run as an unprivileged user, since root reads anything.
+    @Test func anUnreadableFileInAWalkIsSkippedNamedItIsAnError() throws {
+        let root = NSTemporaryDirectory() + "logtriage-unreadable-\(getpid())"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        try line.write(toFile: root + "/error.log", atomically: true, encoding: .utf8)
+        try "secret\n".write(toFile: root + "/btmp", atomically: true, encoding: .utf8)
+        chmod(root + "/btmp", 0)
+        chmod(root, 0o755)
+        chmod(root + "/error.log", 0o644)
+        var prefix: [String] = []
+        if getuid() == 0 {
+            let setpriv = "/usr/bin/setpriv"
+            try #require(FileManager.default.isExecutableFile(atPath: setpriv), "setpriv (util-linux) drops root")
+            prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        }
+        func scan(_ arguments: [String]) throws -> (Int32, String, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: prefix.first ?? CLI.binary)
+            process.arguments = Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [CLI.binary]) + arguments
+            let out = Pipe()
+            let err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            let said = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (
+                process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: said, as: UTF8.self)
+            )
+        }
+        let (walked, document, _) = try scan(["scan", "-o", "json", root])
+        #expect(walked == 1, "incidents found, no error: \(document)")
+        #expect(
+            document.contains(
+                "\"skipped\":[{\"source\":\"\(root)/btmp\",\"message\":\"cannot be read (Permission denied); skipped\"}]"
+            ))
+        let (named, _, stderr) = try scan(["scan", root + "/btmp"])
+        #expect(named == 2)
+        #expect(stderr.contains("logtriage: \(root)/btmp: cannot open: Permission denied"), "\(stderr)")
+    }
 }

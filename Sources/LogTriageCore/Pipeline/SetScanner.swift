@@ -90,7 +90,15 @@ final class SetScanner {
             input = try InputFile.open(
                 path, inflate: configuration.inflate, readAhead: configuration.readAhead)
         } catch {
-            sink.inputProblem(error, file: display)
+            if case .system(let code) = error.kind, code == EACCES || code == EPERM,
+                !configuration.paths.contains(path)
+            {
+                // Met in a walk (/var/log/btmp, /var/log/private): said and passed over; only a file named on
+                // the command line that cannot be read is an error.
+                sink.note("cannot be read (\(String(cString: strerror(code)))); skipped", file: display)
+            } else {
+                sink.inputProblem(error, file: display)
+            }
             return
         }
         // Read a head large enough to recognise the format.
