@@ -19,6 +19,9 @@ struct CatalogOptions: ParsableArguments {
             for directory in directories {
                 catalog = catalog.merging(try CatalogLoader.load(directory: directory))
             }
+            for warning in catalog.warnings {
+                FileHandle.standardError.write(Data("logtriage: warning: \(warning)\n".utf8))
+            }
             return catalog
         } catch {
             throw UserError("pattern file \(error)")

@@ -305,4 +305,29 @@ import Testing
         #expect(named == 2)
         #expect(stderr.contains("logtriage: \(root)/btmp: cannot open: Permission denied"), "\(stderr)")
     }
+
+    /// A user pattern that backtracking engines take exponential time on is warned about when it is loaded; the
+    /// scan still finishes (the match limit cuts the record off, and says so).
+    @Test func anExponentialPatternIsWarnedAboutAndCannotStall() throws {
+        let root = NSTemporaryDirectory() + "logtriage-redos-\(getpid())"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try """
+        id: redos-probe
+        title: A pattern written carelessly
+        severity: warning
+        summary: Nested repetition.
+        evidence:
+          - name: nested
+            any: ['aaaa']
+            regex: '(a+)+$'
+        remediation: |
+          None.
+        """.write(toFile: root + "/redos-probe.yaml", atomically: true, encoding: .utf8)
+        let line = String(repeating: "a", count: 40) + "!\n"
+        let run = try CLI.run(["scan", "-p", root, "-"], stdin: Data(line.utf8))
+        #expect(run.stderr.contains("logtriage: warning: incident 'redos-probe', rule 'nested': the regex repeats"))
+        #expect(run.stderr.contains("match limit"), "\(run.stderr)")
+        #expect(run.status == 2, "the record cut off by the limit is reported")
+    }
 }
