@@ -53,6 +53,12 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
     var evidence: Int = 3
 
+    @Option(help: ArgumentHelp("Characters of evidence text shown before it is cut; 0 shows it whole.", valueName: "n"))
+    var evidenceWidth: Int = 240
+
+    @Flag(help: "One line per incident: severity, id, count, last seen, source.")
+    var brief = false
+
     @Option(
         help: ArgumentHelp(
             "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
@@ -100,6 +106,9 @@ struct Scan: ParsableCommand {
         }
         if evidence < 1 || evidence > 100 {
             throw ValidationError("--evidence must be between 1 and 100.")
+        }
+        if evidenceWidth < 0 {
+            throw ValidationError("--evidence-width must be 0 (whole) or more.")
         }
         if let jobs, jobs < 1 || jobs > 256 {
             throw ValidationError("--jobs must be between 1 and 256.")
@@ -163,7 +172,10 @@ struct Scan: ParsableCommand {
         case .json:
             print(JSONReport.render(result), terminator: "")
         case .text:
-            print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
+            var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
+            textReport.evidenceWidth = evidenceWidth
+            textReport.brief = brief
+            print(textReport.render(result), terminator: "")
         }
         if result.interrupted { throw ExitCode(128 + stop.signal) }
         if !result.errors.isEmpty { throw ExitCode(2) }

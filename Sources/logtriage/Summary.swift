@@ -40,6 +40,12 @@ struct Summary: ParsableCommand {
     @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
     var evidence: Int = 3
 
+    @Option(help: ArgumentHelp("Characters of evidence text shown before it is cut; 0 shows it whole.", valueName: "n"))
+    var evidenceWidth: Int = 240
+
+    @Flag(help: "One line per incident: severity, id, count, last seen, source.")
+    var brief = false
+
     @Option(
         help: ArgumentHelp(
             "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
@@ -50,6 +56,9 @@ struct Summary: ParsableCommand {
     func validate() throws {
         if evidence < 1 || evidence > 100 {
             throw ValidationError("--evidence must be between 1 and 100.")
+        }
+        if evidenceWidth < 0 {
+            throw ValidationError("--evidence-width must be 0 (whole) or more.")
         }
     }
 
@@ -74,7 +83,11 @@ struct Summary: ParsableCommand {
         }
         switch output {
         case .json: print(JSONReport.render(result), terminator: "")
-        case .text: print(TextReport(color: color.enabled, evidenceLines: evidence).render(result), terminator: "")
+        case .text:
+            var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
+            textReport.evidenceWidth = evidenceWidth
+            textReport.brief = brief
+            print(textReport.render(result), terminator: "")
         }
         if !result.incidents.isEmpty { throw ExitCode(1) }
     }

@@ -330,4 +330,19 @@ import Testing
         #expect(run.stderr.contains("match limit"), "\(run.stderr)")
         #expect(run.status == 2, "the record cut off by the limit is reported")
     }
+
+    /// `--brief` gives one line per incident; `--evidence-width 0` shows evidence whole.
+    @Test func briefAndWholeEvidence() throws {
+        let long =
+            "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use) "
+            + String(repeating: "x", count: 400) + "END\n"
+        let brief = try CLI.run(["scan", "--brief", "--color", "never", "-"], stdin: Data(long.utf8))
+        let lines = brief.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("ERROR    port-already-in-use  1  last 2025-08-05T01:03:02Z  stdin") })
+        #expect(!brief.stdout.contains("remediation:"))
+        let cut = try CLI.run(["scan", "--color", "never", "-"], stdin: Data(long.utf8))
+        #expect(!cut.stdout.contains("END") && cut.stdout.contains("…"))
+        let whole = try CLI.run(["scan", "--evidence-width", "0", "--color", "never", "-"], stdin: Data(long.utf8))
+        #expect(whole.stdout.contains(String(repeating: "x", count: 400) + "END"))
+    }
 }

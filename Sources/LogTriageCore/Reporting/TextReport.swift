@@ -5,8 +5,10 @@ public struct TextReport {
     public var color: Bool
     /// Evidence lines shown per incident.
     public var evidenceLines: Int
-    /// Evidence text longer than this many characters is cut.
+    /// Evidence text longer than this many characters is cut; 0 shows it whole.
     public var evidenceWidth = 240
+    /// One line per incident (severity, id, count, last seen, first source) instead of the full blocks.
+    public var brief = false
     /// Skipped files listed by name; a scan of /var/log skips many (wtmp, journal files).
     public var maxSkippedShown = 10
 
@@ -61,8 +63,15 @@ public struct TextReport {
         if stats.recordsOutsideWindow > 0 {
             out += "\(stats.recordsOutsideWindow) records outside the --since/--until window were left out.\n"
         }
-        for report in result.incidents {
-            out += "\n" + incident(report)
+        if brief {
+            if !result.incidents.isEmpty { out += "\n" }
+            let idWidth = result.incidents.map(\.incident.id.count).max() ?? 0
+            let countWidth = result.incidents.map { String($0.count).count }.max() ?? 0
+            for report in result.incidents { out += briefLine(report, idWidth: idWidth, countWidth: countWidth) }
+        } else {
+            for report in result.incidents {
+                out += "\n" + incident(report)
+            }
         }
         if !result.skipped.isEmpty {
             out += "\n" + paint("Skipped:", "1") + "\n"
@@ -121,12 +130,24 @@ public struct TextReport {
         return out
     }
 
+    /// `ERROR     port-already-in-use   10  last 2025-08-05T01:03:02Z  nginx (+2 more)`: one incident on a line.
+    func briefLine(_ report: IncidentReport, idWidth: Int, countWidth: Int) -> String {
+        let severity = report.incident.severity.rawValue.uppercased()
+        let tag = severityTag(report.incident.severity) + String(repeating: " ", count: max(0, 9 - severity.count))
+        let id = report.incident.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+        let count = String(repeating: " ", count: max(0, countWidth - String(report.count).count)) + "\(report.count)"
+        let last = report.lastSeen.map { "last " + TimeFormat.iso8601($0) } ?? "no time"
+        var source = report.sources.first.map(TerminalText.visible) ?? ""
+        if report.sources.count > 1 { source += " (+\(report.sources.count - 1) more)" }
+        return "\(tag)\(id)  \(count)  \(last)  \(source)\n"
+    }
+
     /// One line of evidence: control characters shown visibly (`TerminalText`), long text cut.
     func clip(_ text: String) -> String {
         var out = ""
         var count = 0
         for character in text {
-            if count == evidenceWidth { return out + "…" }
+            if evidenceWidth > 0 && count == evidenceWidth { return out + "…" }
             out += TerminalText.visible(String(character))
             count += 1
         }
