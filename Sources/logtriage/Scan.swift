@@ -122,7 +122,7 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let offset = try Self.utcOffset(timezone)
+        let zone = try Self.zone(timezone)
         let catalog: Catalog
         do {
             catalog = try catalogOptions.load()
@@ -139,10 +139,10 @@ struct Scan: ParsableCommand {
         var window: (since: Int64?, until: Int64?) = (nil, nil)
         do {
             window.since = try since.map { text throws(TimeWindow.ParseError) in
-                try TimeWindow.parse(text, utcOffsetSeconds: offset)
+                try TimeWindow.parse(text, zone: zone)
             }
             window.until = try until.map { text throws(TimeWindow.ParseError) in
-                try TimeWindow.parse(text, utcOffsetSeconds: offset)
+                try TimeWindow.parse(text, zone: zone)
             }
         } catch {
             throw ValidationError("--since/--until: \(error)")
@@ -152,9 +152,10 @@ struct Scan: ParsableCommand {
         }
         var configuration = ScanConfiguration(
             paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format.lowercased()), catalog: catalog,
-            since: window.since, until: window.until, maxEvidence: evidence, utcOffsetSeconds: offset,
+            since: window.since, until: window.until, maxEvidence: evidence,
             jobs: jobs ?? ScanConfiguration.defaultJobs)
         configuration.inflate = inflate
+        configuration.zone = zone
         let showProgress = !noProgress && output == .text && isatty(2) != 0
         let progress = ProgressLine(enabled: showProgress)
         let cancellation = ScanCancellation()
@@ -212,25 +213,13 @@ struct Scan: ParsableCommand {
         return stop
     }
 
-    /// Seconds east of UTC for `--timezone`.
-    static func utcOffset(_ zone: String) throws -> Int {
-        switch zone.lowercased() {
-        case "local": return TimeZone.current.secondsFromGMT()
-        case "utc", "z": return 0
-        default: break
+    /// The zone of `--timezone`.
+    static func zone(_ text: String) throws -> LocalZone {
+        guard let zone = LocalZone.parse(text) else {
+            throw ValidationError(
+                "--timezone \(text) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
         }
-        if let sign = zone.first, sign == "+" || sign == "-" {
-            let parts = zone.dropFirst().split(separator: ":")
-            if parts.count <= 2, let hours = Int(parts[0]), hours <= 14,
-                let minutes = parts.count == 2 ? Int(parts[1]) : 0, minutes < 60
-            {
-                return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
-            }
-        } else if let named = TimeZone(identifier: zone) {
-            return named.secondsFromGMT()
-        }
-        throw ValidationError(
-            "--timezone \(zone) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
+        return zone
     }
 }
 

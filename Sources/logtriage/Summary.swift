@@ -63,12 +63,12 @@ struct Summary: ParsableCommand {
     }
 
     func run() throws {
-        let offset = try Scan.utcOffset(timezone)
+        let zone = try Scan.zone(timezone)
         let catalog = try catalogOptions.load()
         var sinceMinute: Int64?
         if let since {
             do {
-                sinceMinute = LivePipeline.minute(of: try TimeWindow.parse(since, utcOffsetSeconds: offset))
+                sinceMinute = LivePipeline.minute(of: try TimeWindow.parse(since, zone: zone))
             } catch {
                 throw ValidationError("--since: \(error)")
             }

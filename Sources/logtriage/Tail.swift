@@ -133,20 +133,21 @@ struct Tail: ParsableCommand {
     }
 
     func run() throws {
-        let offset = try Scan.utcOffset(timezone)
+        let zone = try Scan.zone(timezone)
         let catalog = try catalogOptions.load()
         var sinceMicros: Int64?
         if let since {
             do {
-                sinceMicros = try TimeWindow.parse(since, utcOffsetSeconds: offset)
+                sinceMicros = try TimeWindow.parse(since, zone: zone)
             } catch {
                 throw ValidationError("--since: \(error)")
             }
         }
         let files = paths.filter { $0 != "-" }
-        let scan = ScanConfiguration(
+        var scan = ScanConfiguration(
             paths: files, format: LogFormat(rawValue: format.lowercased()), catalog: catalog, since: sinceMicros,
-            maxEvidence: evidence, utcOffsetSeconds: offset, jobs: 1)
+            maxEvidence: evidence, jobs: 1)
+        scan.zone = zone
         var configuration = LiveConfiguration(scan: scan, stateDirectory: state ?? StateStore.defaultDirectory())
         configuration.fromStart = fromStart
         configuration.window = Self.seconds(window)!

@@ -345,4 +345,20 @@ import Testing
         let whole = try CLI.run(["scan", "--evidence-width", "0", "--color", "never", "-"], stdin: Data(long.utf8))
         #expect(whole.stdout.contains(String(repeating: "x", count: 400) + "END"))
     }
+
+    /// `--timezone Europe/Berlin` reads a winter line with winter time and a summer line with summer time.
+    @Test func aNamedTimezoneFollowsDaylightSavingTime() throws {
+        let lines =
+            "2025/01/15 10:00:00 [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\n"
+            + "2025/07/15 10:00:00 [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\n"
+        let run = try CLI.run(["scan", "-o", "json", "--timezone", "Europe/Berlin", "-"], stdin: Data(lines.utf8))
+        let incident = try #require((try run.json()["incidents"] as? [[String: Any]])?.first)
+        #expect(incident["first_seen"] as? String == "2025-01-15T09:00:00Z")
+        #expect(incident["last_seen"] as? String == "2025-07-15T08:00:00Z")
+        let since = try CLI.run(
+            ["scan", "-o", "json", "--timezone", "Europe/Berlin", "--since", "2025-01-15 10:00", "-"],
+            stdin: Data(lines.utf8))
+        let counted = try #require((try since.json()["incidents"] as? [[String: Any]])?.first)
+        #expect(counted["count"] as? Int == 2, "--since 10:00 Berlin in January is 09:00Z: both lines are in")
+    }
 }

@@ -7,11 +7,11 @@ typealias CRIDecoder = LineDecoder<CRILineFormat>
 /// joined per stream into one record with the first part's position and time. A line that does not have this
 /// shape is reported and still handed on, raw.
 struct CRILineFormat: LineFormat {
-    private let utcOffsetSeconds: Int
+    private var zone: LocalZone
     private var partials: PartialRecords
 
     init(context: DecoderContext) {
-        utcOffsetSeconds = context.utcOffsetSeconds
+        zone = context.zone
         partials = PartialRecords(maxRecordBytes: context.maxRecordBytes)
     }
 
@@ -27,7 +27,7 @@ struct CRILineFormat: LineFormat {
     /// Decodes one line. O(line length).
     mutating func decode<S: RecordSink>(_ line: FramedLine, into sink: inout S) {
         let p = line.bytes
-        guard let (time, timeEnd) = Timestamp.parseISO8601(p, at: 0, defaultOffset: utcOffsetSeconds),
+        guard let (time, timeEnd) = Timestamp.parseISO8601(p, at: 0, zone: &zone),
             timeEnd < p.count, p[timeEnd] == UInt8(ascii: " ")
         else { return reject(line, reason: "it does not start with an RFC 3339 time", into: &sink) }
 

@@ -87,7 +87,8 @@ struct DockerJSONLineFormat: LineFormat {
             } else if key.equals("time"), try scanner.peekKind() == .string {
                 let text = try scanner.readRawString()
                 // The whole field must be the time: `…+99:99` is no time with text after it.
-                if let parsed = Timestamp.parseISO8601(text, at: 0, defaultOffset: 0), parsed.end == text.count {
+                var utc = LocalZone.utc
+                if let parsed = Timestamp.parseISO8601(text, at: 0, zone: &utc), parsed.end == text.count {
                     time = parsed.micros
                 }
             } else {

@@ -107,7 +107,8 @@ public enum FormatSniffer {
 
     /// `<RFC 3339 time> <stdout|stderr> <P|F>[:…] …`.
     private static func looksLikeCRI(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let (_, end) = Timestamp.parseISO8601(line, at: 0, defaultOffset: 0),
+        var utc = LocalZone.utc
+        guard let (_, end) = Timestamp.parseISO8601(line, at: 0, zone: &utc),
             line.hasLiteral(" stdout ", at: end) || line.hasLiteral(" stderr ", at: end)
         else { return false }
         let tag = end + 8
@@ -117,7 +118,8 @@ public enum FormatSniffer {
 
     /// `2024/10/18 10:18:09 [level] 123#456: …`.
     private static func looksLikeNginxError(_ line: UnsafeRawBufferPointer) -> Bool {
-        guard let (_, end) = Timestamp.parseSlashed(line, at: 0, defaultOffset: 0), line.hasLiteral(" [", at: end)
+        var utc = LocalZone.utc
+        guard let (_, end) = Timestamp.parseSlashed(line, at: 0, zone: &utc), line.hasLiteral(" [", at: end)
         else { return false }
         var i = end + 2
         let levelStart = i

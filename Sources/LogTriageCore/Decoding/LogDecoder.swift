@@ -84,8 +84,9 @@ public enum LogFormat: String, CaseIterable, Sendable {
 public struct DecoderContext: Sendable {
     /// The year assumed for timestamps that carry none (syslog's `Nov 24 10:00:00`): the file's modification year.
     public var defaultYear: Int
-    /// Seconds east of UTC assumed for timestamps that carry no zone (nginx error log, most application logs).
-    public var utcOffsetSeconds: Int
+    /// The zone assumed for timestamps that carry none (nginx error log, most application logs), resolved at each
+    /// timestamp.
+    public var zone: LocalZone
     /// Longest record kept whole; bytes beyond it are dropped from the record and a problem is reported.
     public var maxRecordBytes: Int
     /// When set, line-based formats look for the catalog's literals in each chunk first and mark the records of
@@ -93,16 +94,23 @@ public struct DecoderContext: Sendable {
     public var gates: CandidateGates?
 
     public init(defaultYear: Int, utcOffsetSeconds: Int = 0, maxRecordBytes: Int = 1 << 20) {
+        self.init(defaultYear: defaultYear, zone: .fixed(utcOffsetSeconds), maxRecordBytes: maxRecordBytes)
+    }
+
+    public init(defaultYear: Int, zone: LocalZone, maxRecordBytes: Int = 1 << 20) {
         self.defaultYear = defaultYear
-        self.utcOffsetSeconds = utcOffsetSeconds
+        self.zone = zone
         self.maxRecordBytes = maxRecordBytes
     }
 
     /// The context of a file last modified at `modified` (`nil` for a stream: the current year is assumed).
-    public init(modified: Date?, utcOffsetSeconds: Int) {
+    public init(modified: Date?, zone: LocalZone) {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: utcOffsetSeconds) ?? .current
-        self.init(
-            defaultYear: calendar.component(.year, from: modified ?? Date()), utcOffsetSeconds: utcOffsetSeconds)
+        if case .named(let named) = zone.rule {
+            calendar.timeZone = named
+        } else {
+            calendar.timeZone = TimeZone(secondsFromGMT: zone.currentOffset) ?? .current
+        }
+        self.init(defaultYear: calendar.component(.year, from: modified ?? Date()), zone: zone)
     }
 }

@@ -7,7 +7,7 @@ typealias PlainDecoder = LineDecoder<PlainLineFormat>
 /// The time is the first timestamp that starts at a word boundary within the message's first `timeWindow` bytes,
 /// which covers `docker logs --timestamps` output, `[E 2024-10-18 10:18:09.522 JupyterHub app:3652]`, gunicorn's
 /// `[2024-10-18 10:18:09 +0000]`, Python's `2024-10-18 10:18:09,522`, `2024/10/18 10:18:09` and syslog's
-/// `Nov 24 10:00:00`. Times without a zone take the context's offset; syslog times take its year.
+/// `Nov 24 10:00:00`. Times without a zone take the context's zone; syslog times take its year.
 struct PlainLineFormat: LineFormat {
     /// How far into the message a timestamp may start.
     static let timeWindow = 64
@@ -15,11 +15,11 @@ struct PlainLineFormat: LineFormat {
     static let maxServiceNameLength = 64
 
     private let defaultYear: Int
-    private let utcOffsetSeconds: Int
+    private var zone: LocalZone
 
     init(context: DecoderContext) {
         defaultYear = context.defaultYear
-        utcOffsetSeconds = context.utcOffsetSeconds
+        zone = context.zone
     }
 
     static var gateEncoding: CandidateGate.Encoding? { .verbatim }
@@ -32,7 +32,7 @@ struct PlainLineFormat: LineFormat {
             source = UnsafeRawBufferPointer(rebasing: line.bytes[..<prefix.nameEnd])
             message = UnsafeRawBufferPointer(rebasing: line.bytes[prefix.messageStart...])
         }
-        let time = Self.findTime(in: message, year: defaultYear, utcOffsetSeconds: utcOffsetSeconds)
+        let time = Self.findTime(in: message, year: defaultYear, zone: &zone)
         var record = LogRecord(message: message, source: source, time: time, line: line.number, offset: line.offset)
         record.isCandidate = line.isCandidate
         sink.accept(record)
@@ -56,20 +56,20 @@ struct PlainLineFormat: LineFormat {
     }
 
     /// The first timestamp starting at a word boundary in the first `timeWindow` bytes. O(`timeWindow`).
-    static func findTime(in p: UnsafeRawBufferPointer, year: Int, utcOffsetSeconds: Int) -> Int64? {
+    static func findTime(in p: UnsafeRawBufferPointer, year: Int, zone: inout LocalZone) -> Int64? {
         var previous: UInt8 = UInt8(ascii: " ")
         for i in 0..<min(p.count, timeWindow) {
             let b = p[i]
             defer { previous = b }
             guard !isAlphanumeric(previous) else { continue }
             if b &- UInt8(ascii: "0") < 10 {
-                if let parsed = Timestamp.parseISO8601(p, at: i, defaultOffset: utcOffsetSeconds)
-                    ?? Timestamp.parseSlashed(p, at: i, defaultOffset: utcOffsetSeconds)
+                if let parsed = Timestamp.parseISO8601(p, at: i, zone: &zone)
+                    ?? Timestamp.parseSlashed(p, at: i, zone: &zone)
                 {
                     return parsed.micros
                 }
             } else if b &- UInt8(ascii: "A") < 26,
-                let parsed = Timestamp.parseSyslog(p, at: i, year: year, defaultOffset: utcOffsetSeconds)
+                let parsed = Timestamp.parseSyslog(p, at: i, year: year, zone: &zone)
             {
                 return parsed.micros
             }

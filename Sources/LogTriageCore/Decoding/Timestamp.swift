@@ -11,8 +11,8 @@ enum Timestamp {
     ///
     /// The date and time may be separated by `T` or a space, the fraction introduced by `.` or `,` (digits past
     /// microseconds are read and dropped), and the zone may follow a space as `±HHMM` (gunicorn's
-    /// `2024-10-18 10:18:09 +0000`). Without a zone, `defaultOffset` seconds east of UTC apply. O(length).
-    static func parseISO8601(_ p: UnsafeRawBufferPointer, at start: Int, defaultOffset: Int) -> Parsed? {
+    /// `2024-10-18 10:18:09 +0000`). Without a zone, `local`'s offset at that time applies. O(length).
+    static func parseISO8601(_ p: UnsafeRawBufferPointer, at start: Int, zone local: inout LocalZone) -> Parsed? {
         guard let year = number(p, start, 4), byte(p, start + 4) == UInt8(ascii: "-"),
             let month = number(p, start + 5, 2), byte(p, start + 7) == UInt8(ascii: "-"),
             let day = number(p, start + 8, 2)
@@ -27,7 +27,7 @@ enum Timestamp {
             fraction = f.micros
             i = f.end
         }
-        var offset = defaultOffset
+        var offset: Int?
         if let zone = parseZone(p, at: i) {
             offset = zone.seconds
             i = zone.end
@@ -37,18 +37,18 @@ enum Timestamp {
             i = zone.end
         }
         guard let seconds = epochSeconds(year, month, day, clock.hour, clock.minute, clock.second) else { return nil }
-        return ((seconds - Int64(offset)) * 1_000_000 + fraction, i)
+        return ((seconds - Int64(offset ?? local.offset(atLocal: seconds))) * 1_000_000 + fraction, i)
     }
 
     /// Parses the slashed form nginx's error log writes, `2024/10/18 10:18:09`, which carries no zone. O(1).
-    static func parseSlashed(_ p: UnsafeRawBufferPointer, at start: Int, defaultOffset: Int) -> Parsed? {
+    static func parseSlashed(_ p: UnsafeRawBufferPointer, at start: Int, zone: inout LocalZone) -> Parsed? {
         guard let year = number(p, start, 4), byte(p, start + 4) == UInt8(ascii: "/"),
             let month = number(p, start + 5, 2), byte(p, start + 7) == UInt8(ascii: "/"),
             let day = number(p, start + 8, 2), byte(p, start + 10) == UInt8(ascii: " "),
             let clock = parseClock(p, at: start + 11),
             let seconds = epochSeconds(year, month, day, clock.hour, clock.minute, clock.second)
         else { return nil }
-        return ((seconds - Int64(defaultOffset)) * 1_000_000, clock.end)
+        return ((seconds - Int64(zone.offset(atLocal: seconds))) * 1_000_000, clock.end)
     }
 
     /// Parses nginx's `$time_local`, `10/Oct/2000:13:55:36 -0700`, without the surrounding brackets. O(1).
@@ -64,10 +64,10 @@ enum Timestamp {
     }
 
     /// Parses the BSD syslog form `Nov 24 10:00:00` (day space-padded or not), which carries neither year nor
-    /// zone: `year` and `defaultOffset` supply them. A year right after the clock, as C's `ctime` and `dmesg -T`
+    /// zone: `year` and `zone` supply them. A year right after the clock, as C's `ctime` and `dmesg -T`
     /// write it (`Tue Mar 11 22:14:03 2025`; the weekday is skipped by the caller's word search), wins over
     /// `year`. O(1).
-    static func parseSyslog(_ p: UnsafeRawBufferPointer, at start: Int, year: Int, defaultOffset: Int) -> Parsed? {
+    static func parseSyslog(_ p: UnsafeRawBufferPointer, at start: Int, year: Int, zone: inout LocalZone) -> Parsed? {
         guard let month = parseMonthName(p, at: start), byte(p, start + 3) == UInt8(ascii: " ") else { return nil }
         var i = start + 4
         if byte(p, i) == UInt8(ascii: " ") { i += 1 }  // `Nov  4`
@@ -89,7 +89,7 @@ enum Timestamp {
         guard let seconds = epochSeconds(resolvedYear, month, day, clock.hour, clock.minute, clock.second) else {
             return nil
         }
-        return ((seconds - Int64(defaultOffset)) * 1_000_000 + fraction, end)
+        return ((seconds - Int64(zone.offset(atLocal: seconds))) * 1_000_000 + fraction, end)
     }
 
     /// Days from 1970-01-01 to the given proleptic Gregorian date (negative before it). O(1).

@@ -243,7 +243,7 @@ final class LiveFollower {
             return false
         }
         slot.format = format
-        var context = DecoderContext(modified: Date(), utcOffsetSeconds: environment.configuration.utcOffsetSeconds)
+        var context = DecoderContext(modified: Date(), zone: environment.configuration.zone)
         context.gates = environment.matcher.program.gates
         slot.decoder = DecoderFactory.make(
             for: format, context: context, sink: ScanSink.self, resumingFrom: slot.pending)

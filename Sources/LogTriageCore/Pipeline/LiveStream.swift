@@ -124,7 +124,7 @@ final class LiveStream {
     private func startDecoding() {
         let detected = head.withUnsafeBytes { format ?? FormatSniffer.detect($0) }
         format = detected
-        var context = DecoderContext(modified: nil, utcOffsetSeconds: environment.configuration.utcOffsetSeconds)
+        var context = DecoderContext(modified: nil, zone: environment.configuration.zone)
         context.gates = environment.matcher.program.gates
         let made = DecoderFactory.make(for: detected, context: context, sink: ScanSink.self)
         decoder = made

@@ -13,8 +13,8 @@ public struct ScanConfiguration: Sendable {
     public var until: Int64?
     /// Evidence records kept per incident.
     public var maxEvidence: Int
-    /// Assumed zone for timestamps that carry none, in seconds east of UTC.
-    public var utcOffsetSeconds: Int
+    /// The zone assumed for timestamps that carry none, resolved at each timestamp (a named zone's DST).
+    public var zone: LocalZone
     /// Bytes read per chunk: at least `ScanConfiguration.minimumChunkSize`, the head read to detect a file's
     /// format; smaller values are taken as that minimum.
     public var chunkSize: Int
@@ -49,7 +49,7 @@ public struct ScanConfiguration: Sendable {
         self.since = since
         self.until = until
         self.maxEvidence = maxEvidence
-        self.utcOffsetSeconds = utcOffsetSeconds
+        self.zone = .fixed(utcOffsetSeconds)
         self.chunkSize = chunkSize
         self.maxProblemsPerFile = maxProblemsPerFile
         self.jobs = max(1, jobs)

@@ -120,7 +120,7 @@ final class SetScanner {
         stats.files += 1
         if decoder == nil || detected != format {
             decoder?.finish(into: &sink)
-            var context = DecoderContext(modified: input.modified, utcOffsetSeconds: configuration.utcOffsetSeconds)
+            var context = DecoderContext(modified: input.modified, zone: configuration.zone)
             context.gates = sink.matcher.program.gates
             decoder = DecoderFactory.make(for: detected, context: context, sink: ScanSink.self)
             format = detected

@@ -6,6 +6,15 @@ public enum TimeWindow {
         public var description: String
     }
 
+    /// Parses like `parse(_:now:utcOffsetSeconds:)`, taking a time without a zone in `zone` as it was at that time
+    /// (a winter date in `Europe/Berlin` is +01:00 even in summer).
+    public static func parse(_ text: String, now: Date = Date(), zone: LocalZone) throws(ParseError) -> Int64 {
+        let asUTC = try parse(text, now: now, utcOffsetSeconds: 0)
+        var zone = zone
+        let offset = zone.offset(atLocal: asUTC >= 0 ? asUTC / 1_000_000 : (asUTC - 999_999) / 1_000_000)
+        return try parse(text, now: now, utcOffsetSeconds: offset)
+    }
+
     /// Parses `2h`, `90m`, `1h30m`, `2d`, `1w`, `45s` (that long before `now`), or an absolute time:
     /// `2025-03-01`, `2025-03-01 10:00`, `2025-03-01T10:00:00`, each optionally with `Z` or `±HH:MM`.
     /// Times without a zone are taken in `utcOffsetSeconds`. Returns µs since the epoch.

@@ -111,3 +111,21 @@ func lineStarts(_ lines: [String]) -> [Int64] {
     }
     return starts
 }
+
+/// The timestamp parsers with a fixed offset, as most tests want them.
+extension Timestamp {
+    static func parseISO8601(_ p: UnsafeRawBufferPointer, at start: Int, defaultOffset: Int) -> Parsed? {
+        var zone = LocalZone.fixed(defaultOffset)
+        return parseISO8601(p, at: start, zone: &zone)
+    }
+
+    static func parseSlashed(_ p: UnsafeRawBufferPointer, at start: Int, defaultOffset: Int) -> Parsed? {
+        var zone = LocalZone.fixed(defaultOffset)
+        return parseSlashed(p, at: start, zone: &zone)
+    }
+
+    static func parseSyslog(_ p: UnsafeRawBufferPointer, at start: Int, year: Int, defaultOffset: Int) -> Parsed? {
+        var zone = LocalZone.fixed(defaultOffset)
+        return parseSyslog(p, at: start, year: year, zone: &zone)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogTriageCore
@@ -95,5 +96,38 @@ import Testing
         // Five digits are no year: the assumed one applies (2026-03-11T22:14:03Z).
         #expect(syslog("Mar 11 22:14:03 20250", year: 2026) == 1_773_267_243_000_000)
         #expect(syslog("Now 24 10:00:00") == nil)
+    }
+
+    /// A named zone is resolved at each timestamp: Berlin is +01:00 in winter and +02:00 in summer, and the hour
+    /// that does not exist or happens twice at a change is read sensibly. The reference is Foundation's own
+    /// conversion of the same wall-clock times.
+    @Test func aNamedZoneIsResolvedPerTimestamp() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        var zone = LocalZone.named(berlin)
+        let winter = withBytes("2025/01/15 10:00:00") { Timestamp.parseSlashed($0, at: 0, zone: &zone)?.micros }
+        let summer = withBytes("2025/07/15 10:00:00") { Timestamp.parseSlashed($0, at: 0, zone: &zone)?.micros }
+        #expect(winter == 1_736_931_600_000_000, "09:00Z")
+        #expect(summer == 1_752_566_400_000_000, "08:00Z")
+        // Every hour of a year in three zones with different rules, against Calendar.
+        for name in ["Europe/Berlin", "America/New_York", "Australia/Sydney"] {
+            let tz = try #require(TimeZone(identifier: name))
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = tz
+            var local = LocalZone.named(tz)
+            for hour in stride(from: 0, to: 365 * 24, by: 7) {
+                let wall = Int64(1_735_689_600 + hour * 3600 + 1234)  // 2025-01-01 + hour, read as wall time
+                var utc = Calendar(identifier: .gregorian)
+                utc.timeZone = TimeZone(identifier: "UTC")!
+                let parts = utc.dateComponents(
+                    [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(wall)))
+                guard let expected = calendar.date(from: parts) else { continue }
+                // Foundation resolves the skipped hour forward; skip the hours around a change, checked above.
+                let off = local.offset(atLocal: wall)
+                if tz.secondsFromGMT(for: expected) != tz.secondsFromGMT(for: expected.addingTimeInterval(-7200)) {
+                    continue
+                }
+                #expect(wall - Int64(off) == Int64(expected.timeIntervalSince1970), "\(name) \(parts)")
+            }
+        }
     }
 }
