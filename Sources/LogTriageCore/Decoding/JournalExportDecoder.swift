@@ -229,8 +229,12 @@ struct JournalExportDecoder: LogDecoder {
 
     private mutating func endEntry<S: RecordSink>(into sink: inout S) {
         entry.emit(line: entryNumber, offset: entryStart, into: &sink)
-        let cursor = entry.values[JournalEntry.Field.cursor.rawValue]
-        if !cursor.isEmpty { lastCursor = cursor }
+        // Copied into `lastCursor`'s own storage: sharing the entry's buffer would make its reuse allocate.
+        entry.values[JournalEntry.Field.cursor.rawValue].withUnsafeBytes { cursor in
+            guard !cursor.isEmpty else { return }
+            lastCursor.removeAll(keepingCapacity: true)
+            lastCursor.append(contentsOf: cursor)
+        }
         inEntry = false
         state = .fieldStart
     }
