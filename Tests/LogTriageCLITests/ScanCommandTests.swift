@@ -361,4 +361,20 @@ import Testing
         let counted = try #require((try since.json()["incidents"] as? [[String: Any]])?.first)
         #expect(counted["count"] as? Int == 2, "--since 10:00 Berlin in January is 09:00Z: both lines are in")
     }
+
+    /// `docker compose logs` with colours: the prefix is recognised, and a line without its own time takes the
+    /// time of the same service's previous line, not another service's.
+    @Test func colouredComposeOutputAndTimesPerService() throws {
+        let text =
+            "\u{1b}[36mweb-1  | \u{1b}[0m2025-03-01T10:00:00Z started\n"
+            + "\u{1b}[33mdb-1   | \u{1b}[0m2025-03-01T11:00:00Z ready\n"
+            + "\u{1b}[36mweb-1  | \u{1b}[0mpermission denied while trying to connect to the docker API at "
+            + "unix:///var/run/docker.sock\n"
+        let run = try CLI.run(["scan", "-o", "json", "-"], stdin: Data(text.utf8))
+        let incident = try #require((try run.json()["incidents"] as? [[String: Any]])?.first)
+        #expect(incident["sources"] as? [String] == ["web-1"])
+        #expect(incident["first_seen"] as? String == "2025-03-01T10:00:00Z")
+        let evidence = (incident["evidence"] as? [[String: Any]])?.first
+        #expect((evidence?["text"] as? String)?.hasPrefix("permission denied") == true, "the prefix is not in the text")
+    }
 }

@@ -29,7 +29,7 @@ struct PlainLineFormat: LineFormat {
         var message = line.bytes
         var source = UnsafeRawBufferPointer.empty
         if let prefix = Self.composePrefix(line.bytes) {
-            source = UnsafeRawBufferPointer(rebasing: line.bytes[..<prefix.nameEnd])
+            source = UnsafeRawBufferPointer(rebasing: line.bytes[prefix.nameStart..<prefix.nameEnd])
             message = UnsafeRawBufferPointer(rebasing: line.bytes[prefix.messageStart...])
         }
         let time = Self.findTime(in: message, year: defaultYear, zone: &zone)
@@ -40,19 +40,33 @@ struct PlainLineFormat: LineFormat {
 
     /// The `docker compose logs` prefix: a service name, one or more spaces, then `|` and a space (or the line's
     /// end). O(`maxServiceNameLength`).
-    static func composePrefix(_ p: UnsafeRawBufferPointer) -> (nameEnd: Int, messageStart: Int)? {
-        var i = 0
-        while i < p.count, i <= maxServiceNameLength, isServiceNameByte(p[i]) { i += 1 }
+    static func composePrefix(_ p: UnsafeRawBufferPointer) -> (nameStart: Int, nameEnd: Int, messageStart: Int)? {
+        // On a terminal (or with `--ansi always`) compose colours the prefix: `ESC[36mweb-1  | ESC[0mmessage`.
+        var i = skipColour(p, from: 0)
+        let nameStart = i
+        while i < p.count, i - nameStart <= maxServiceNameLength, isServiceNameByte(p[i]) { i += 1 }
         let nameEnd = i
-        guard nameEnd > 0, nameEnd <= maxServiceNameLength else { return nil }
+        guard nameEnd > nameStart, nameEnd - nameStart <= maxServiceNameLength else { return nil }
         while i < p.count, p[i] == UInt8(ascii: " ") { i += 1 }
         guard i > nameEnd, i < p.count, p[i] == UInt8(ascii: "|") else { return nil }
-        i += 1
+        i = skipColour(p, from: i + 1)
         if i < p.count {
             guard p[i] == UInt8(ascii: " ") else { return nil }
             i += 1
         }
-        return (nameEnd, i)
+        return (nameStart, nameEnd, skipColour(p, from: i))
+    }
+
+    /// Steps over SGR colour sequences (`ESC [ digits;… m`) at `i`. O(their length).
+    private static func skipColour(_ p: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var i = start
+        while i + 2 < p.count, p[i] == 0x1B, p[i + 1] == UInt8(ascii: "[") {
+            var j = i + 2
+            while j < p.count, p[j] &- UInt8(ascii: "0") < 10 || p[j] == UInt8(ascii: ";") { j += 1 }
+            guard j < p.count, p[j] == UInt8(ascii: "m") else { return i }
+            i = j + 1
+        }
+        return i
     }
 
     /// The first timestamp starting at a word boundary in the first `timeWindow` bytes. O(`timeWindow`).

@@ -17,8 +17,9 @@ struct ScanSink: RecordSink {
     private var file = ""
     /// The file before the current one in the set, for records that began there.
     private var previousFile = ""
-    /// Records without a time of their own (a traceback's later lines) take the previous record's.
-    private var lastTime: Int64?
+    /// Records without a time of their own (a traceback's later lines) take the time of the previous record of
+    /// the same source in the same file, by source number: in `docker compose logs` output the services interleave.
+    private var lastTimes: [Int64?] = []
     private var hits: [CatalogMatcher.Hit] = []
     private var contextRules: [Int] = []
 
@@ -53,12 +54,13 @@ struct ScanSink: RecordSink {
         setSource = classifier.source(named: source)
         file = ""
         previousFile = ""
-        lastTime = nil
+        lastTimes.removeAll(keepingCapacity: true)
     }
 
     mutating func beginFile(_ display: String) {
         previousFile = file
         file = display
+        lastTimes.removeAll(keepingCapacity: true)
     }
 
     mutating func endFile() {
@@ -76,8 +78,10 @@ struct ScanSink: RecordSink {
 
     mutating func accept(_ record: LogRecord) {
         records += 1
-        let time = record.time ?? lastTime
-        lastTime = time
+        let source = record.source.isEmpty ? setSource : classifier.source(namedBytes: record.source)
+        if source >= lastTimes.count { lastTimes += Array(repeating: nil, count: source + 1 - lastTimes.count) }
+        let time = record.time ?? lastTimes[source]
+        lastTimes[source] = time
         guard window.admits(time) else { return }
         if record.isCandidate {
             matcher.match(record.message, hits: &hits, contextRules: &contextRules)
@@ -89,7 +93,6 @@ struct ScanSink: RecordSink {
             hits.removeAll(keepingCapacity: true)
             contextRules.removeAll(keepingCapacity: true)
         }
-        let source = record.source.isEmpty ? setSource : classifier.source(namedBytes: record.source)
         classifier.observe(
             record.message,
             at: .init(
