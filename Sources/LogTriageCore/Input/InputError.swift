@@ -30,6 +30,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case notRegular
         /// Following lost track of part of a file; the sentence says what and why.
         case follow(String)
+        /// The file became shorter than what had been read of it: truncated or rewritten while it was read.
+        case shrank(to: Int64)
     }
 
     public var kind: Kind
@@ -79,6 +81,9 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
             return "cannot inflate with ISA-L: \(detail); zlib can read the file instead"
         case .follow(let sentence):
             return sentence
+        case .shrank(let size):
+            return "the file shrank to \(size) bytes while it was read, after \(offset) bytes: it was truncated "
+                + "(copytruncate?) or rewritten meanwhile; the bytes read before that were scanned"
         case .notRegular:
             return "not a regular file, so it cannot be followed; pipe it in with `logtriage tail -`"
         }

@@ -101,6 +101,7 @@ final class SetScanner {
             }
             return
         }
+        let opened = path == "-" ? nil : FileStatus.of(path)
         // Read a head large enough to recognise the format.
         let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
         var (headCount, headFailure) = input.fill(sniff)
@@ -145,6 +146,12 @@ final class SetScanner {
         }
         stats.storedBytes += input.source.storedOffset
         active.endOfFile(into: &sink)
+        // Shorter than what was read, and still the same file (a rotation renaming it away is no truncation).
+        if failure == nil, let opened, let now = FileStatus.of(path), now.isRegular,
+            now.device == opened.device && now.inode == opened.inode, now.size < input.source.storedOffset
+        {
+            failure = InputError(kind: .shrank(to: now.size), operation: "read", offset: input.source.storedOffset)
+        }
         if let failure { sink.inputProblem(failure, file: display) }
     }
 }

@@ -123,4 +123,22 @@ import Testing
         #expect(result.skipped.contains { $0.source.hasSuffix("/wtmp") && $0.message.contains("binary data") })
         #expect(!result.skipped.contains { $0.source.hasSuffix("/stray.log") })
     }
+
+    /// A file truncated while it is read is reported, with how far reading had got; what was read is counted.
+    @Test func aFileThatShrinksWhileItIsReadIsReported() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = root + "/app.log"
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        try String(repeating: line, count: 40_000).write(toFile: path, atomically: true, encoding: .utf8)
+        var configuration = ScanConfiguration(
+            paths: [path], catalog: try TestSupport.repositoryCatalog(), chunkSize: 64 << 10, jobs: 1)
+        configuration.progressInterval = 64 << 10
+        let result = ScanPipeline(configuration: configuration).run { _ in truncate(path, 0) }
+        let error = try #require(result.errors.first, "\(result)")
+        #expect(error.source == path)
+        #expect(error.message.hasPrefix("the file shrank to 0 bytes while it was read, after "))
+        let counted = result.incidents.first?.count ?? 0
+        #expect(counted > 0 && counted < 40_000, "what was read before the truncation is counted")
+    }
 }
