@@ -236,20 +236,12 @@ final class ProgressLine: @unchecked Sendable {
     func update(_ progress: ScanProgress) {
         guard enabled, progress.seconds - lastDrawn >= 0.2 || progress.filesDone == progress.filesTotal else { return }
         lastDrawn = progress.seconds
-        let rate = progress.seconds > 0 ? Double(progress.storedBytes) / progress.seconds : 0
-        let line =
-            "\rscanning: \(progress.filesDone)/\(progress.filesTotal) files, \(Self.mebibytes(Double(progress.storedBytes))) MiB, \(Self.mebibytes(rate)) MiB/s\u{1b}[K"
-        FileHandle.standardError.write(Data(line.utf8))
+        FileHandle.standardError.write(Data("\rscanning: \(progress.line)\u{1b}[K".utf8))
         shown = true
     }
 
     func clear() {
         if shown { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
-    }
-
-    static func mebibytes(_ bytes: Double) -> String {
-        let tenths = Int((bytes / 1_048_576 * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }
 

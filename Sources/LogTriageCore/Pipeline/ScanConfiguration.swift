@@ -59,7 +59,41 @@ public struct ScanConfiguration: Sendable {
 /// How far a scan has got, for a progress line.
 public struct ScanProgress: Sendable {
     public var filesDone: Int
+    /// Files listed so far; final once `listingDone`.
     public var filesTotal: Int
+    /// Bytes read as stored (compressed bytes for compressed files), and of those listed so far.
     public var storedBytes: Int64
+    public var storedTotal: Int64 = 0
+    /// Bytes decoded (decompressed), the quantity the report counts.
+    public var decodedBytes: Int64 = 0
+    /// Whether the listing of the inputs has ended, so that the totals are final.
+    public var listingDone = false
     public var seconds: Double
+
+    /// The progress line: `3/120 files, 150.2 of 707.1 MiB (412.0 MiB decoded), 250.3 MiB/s, about 12 s left`.
+    /// Stored bytes are what the rate and the time left go by: the total is known from the listing; while it goes
+    /// on, the total and the time left are not shown.
+    public var line: String {
+        func mebibytes(_ bytes: Int64) -> String {
+            let tenths = Int((Double(bytes) / 1_048_576 * 10).rounded())
+            return "\(tenths / 10).\(tenths % 10)"
+        }
+        let rate = seconds > 0 ? Int64(Double(storedBytes) / seconds) : 0
+        var text = "\(filesDone)/\(filesTotal)\(listingDone ? "" : "+") files, \(mebibytes(storedBytes))"
+        if listingDone { text += " of \(mebibytes(storedTotal))" }
+        text += " MiB"
+        if decodedBytes != storedBytes && decodedBytes > 0 { text += " (\(mebibytes(decodedBytes)) MiB decoded)" }
+        text += ", \(mebibytes(rate)) MiB/s"
+        if let left = secondsLeft {
+            let whole = Int(left.rounded(.up))
+            text += whole < 60 ? ", about \(whole) s left" : ", about \(whole / 60) min \(whole % 60) s left"
+        }
+        return text
+    }
+
+    /// Seconds left at the rate so far, once the totals are final and the rate is known; `nil` before.
+    public var secondsLeft: Double? {
+        guard listingDone, seconds > 0.5, storedBytes > 0, storedTotal >= storedBytes else { return nil }
+        return Double(storedTotal - storedBytes) / (Double(storedBytes) / seconds)
+    }
 }

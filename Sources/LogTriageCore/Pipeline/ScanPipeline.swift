@@ -35,8 +35,10 @@ public final class ScanPipeline {
             work: { scanner, index in
                 let set = listing.set(index)
                 let job = meter.begin()
-                let result = scanner.scan(set) { meter.update(job: job, storedBytes: $0) }
-                meter.end(job: job, files: set.files.count, storedBytes: result.stats.storedBytes)
+                let result = scanner.scan(set) { meter.update(job: job, storedBytes: $0, decodedBytes: $1) }
+                meter.end(
+                    job: job, files: set.files.count, storedBytes: result.stats.storedBytes,
+                    decodedBytes: result.stats.bytes)
                 return result
             },
             deliver: { _, result in
@@ -85,12 +87,13 @@ final class Listing: @unchecked Sendable {
                 lock.lock()
                 sets.append(set)
                 lock.unlock()
-                meter.addFiles(set.files.count)
+                meter.addFiles(set.files.count, storedBytes: set.storedBytes)
                 queue.add(size: set.storedBytes)
             }
             lock.lock()
             found = problems
             lock.unlock()
+            meter.listingEnded()
             queue.finish()
             done.signal()
         }
@@ -138,6 +141,11 @@ final class ProgressMeter: @unchecked Sendable {
     // immutable), and `report` is only called with the lock held, so one call at a time.
     private let lock = NSLock()
     private var filesTotal = 0
+    private var storedTotal: Int64 = 0
+    private var listingDone = false
+    private var decodedDone: Int64 = 0
+    /// Decoded bytes of the sets being read, by job slot.
+    private var decodedRunning: [Int64] = []
     private let interval: Int64
     private let started: Date
     private let report: (@Sendable (ScanProgress) -> Void)?
@@ -155,9 +163,17 @@ final class ProgressMeter: @unchecked Sendable {
     }
 
     /// Counts files found by the listing, which goes on while sets are read.
-    func addFiles(_ count: Int) {
+    func addFiles(_ count: Int, storedBytes: Int64 = 0) {
         lock.lock()
         filesTotal += count
+        storedTotal += storedBytes
+        lock.unlock()
+    }
+
+    /// The listing has ended: the totals are final.
+    func listingEnded() {
+        lock.lock()
+        listingDone = true
         lock.unlock()
     }
 
@@ -167,33 +183,41 @@ final class ProgressMeter: @unchecked Sendable {
         defer { lock.unlock() }
         let slot = running.firstIndex { $0 == nil } ?? running.count
         if slot == running.count { running.append(0) } else { running[slot] = 0 }
+        while decodedRunning.count < running.count { decodedRunning.append(0) }
+        decodedRunning[slot] = 0
         return slot
     }
 
-    func update(job: Int, storedBytes: Int64) {
+    func update(job: Int, storedBytes: Int64, decodedBytes: Int64 = 0) {
         guard report != nil else { return }
         lock.lock()
         defer { lock.unlock() }
         running[job] = storedBytes
+        decodedRunning[job] = decodedBytes
         let total = storedDone + running.reduce(0) { $0 + ($1 ?? 0) }
         guard total - lastReported >= interval else { return }
         lastReported = total
         send(total)
     }
 
-    func end(job: Int, files: Int, storedBytes: Int64) {
+    func end(job: Int, files: Int, storedBytes: Int64, decodedBytes: Int64 = 0) {
         lock.lock()
         defer { lock.unlock() }
         running[job] = nil
+        decodedRunning[job] = 0
         filesDone += files
         storedDone += storedBytes
+        decodedDone += decodedBytes
         send(storedDone + running.reduce(0) { $0 + ($1 ?? 0) })
     }
 
     private func send(_ stored: Int64) {
-        report?(
-            ScanProgress(
-                filesDone: filesDone, filesTotal: filesTotal, storedBytes: stored,
-                seconds: Date().timeIntervalSince(started)))
+        var progress = ScanProgress(
+            filesDone: filesDone, filesTotal: filesTotal, storedBytes: stored,
+            seconds: Date().timeIntervalSince(started))
+        progress.storedTotal = storedTotal
+        progress.decodedBytes = decodedDone + decodedRunning.reduce(0, +)
+        progress.listingDone = listingDone
+        report?(progress)
     }
 }

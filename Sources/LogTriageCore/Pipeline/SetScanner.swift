@@ -29,8 +29,8 @@ final class SetScanner {
 
     deinit { buffer.deallocate() }
 
-    /// Scans `set`. `progress` is told the stored bytes read so far in it, after each chunk.
-    func scan(_ set: InputGroup, progress: (Int64) -> Void) -> Result {
+    /// Scans `set`. `progress` is told the stored and the decoded bytes read so far in it, after each chunk.
+    func scan(_ set: InputGroup, progress: (Int64, Int64) -> Void) -> Result {
         sink.beginSet(source: set.source)
         var stats = ScanStats()
         var decoder: (any SinkBoundDecoder<ScanSink>)?
@@ -80,7 +80,7 @@ final class SetScanner {
     /// A read error ends the file, not the set: what was read before it is decoded and counted first.
     private func read(
         _ path: String, decoder: inout (any SinkBoundDecoder<ScanSink>)?, format: inout LogFormat?,
-        stats: inout ScanStats, progress: (Int64) -> Void
+        stats: inout ScanStats, progress: (Int64, Int64) -> Void
     ) {
         let display = InputFile.displayName(path)
         sink.beginFile(display)
@@ -138,7 +138,7 @@ final class SetScanner {
                     if n == 0 { break }
                     stats.bytes += Int64(n)
                     active.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n]), into: &sink)
-                    progress(storedBefore + input.source.storedOffset)
+                    progress(storedBefore + input.source.storedOffset, stats.bytes)
                 }
             } catch {
                 failure = error

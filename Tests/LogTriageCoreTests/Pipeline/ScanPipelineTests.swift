@@ -141,4 +141,46 @@ import Testing
         let counted = result.incidents.first?.count ?? 0
         #expect(counted > 0 && counted < 40_000, "what was read before the truncation is counted")
     }
+
+    /// Progress tells the truth: stored and decoded bytes apart, a total once the listing is done, a time left,
+    /// and updates within a large file.
+    @Test func progressHasTotalsDecodedBytesAndTimeLeft() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        var random = SplitMix64(seed: 7)
+        var text = ""
+        for n in 0..<30_000 {
+            text += "2025/08/05 01:03:02 [info] 1#1: *\(n) quiet line \(random.next()) \(random.next() % 977)\n"
+        }
+        try Data(GzipTestData.member(Array(text.utf8))).write(to: URL(fileURLWithPath: root + "/big.log.gz"))
+        var configuration = ScanConfiguration(
+            paths: [root], catalog: try TestSupport.repositoryCatalog(), chunkSize: 64 << 10, jobs: 1)
+        configuration.progressInterval = 8 << 10
+        let seen = ProgressLog()
+        _ = ScanPipeline(configuration: configuration).run { seen.add($0) }
+        let reports = seen.all
+        #expect(reports.count >= 3, "updated within the one large file")
+        let last = try #require(reports.last)
+        #expect(last.listingDone && last.filesDone == 1 && last.filesTotal == 1)
+        #expect(last.decodedBytes == Int64(text.utf8.count), "decoded bytes are the report's bytes")
+        #expect(last.storedTotal == last.storedBytes && last.storedBytes < last.decodedBytes)
+        #expect(last.line.hasPrefix("1/1 files, "))
+        #expect(last.line.contains(" MiB decoded)"))
+        var midway = ScanProgress(filesDone: 3, filesTotal: 10, storedBytes: 100 << 20, seconds: 10)
+        midway.storedTotal = 400 << 20
+        midway.decodedBytes = 300 << 20
+        midway.listingDone = true
+        #expect(midway.line == "3/10 files, 100.0 of 400.0 MiB (300.0 MiB decoded), 10.0 MiB/s, about 30 s left")
+        midway.listingDone = false
+        #expect(midway.line == "3/10+ files, 100.0 MiB (300.0 MiB decoded), 10.0 MiB/s")
+    }
+}
+
+/// Progress reports gathered from the scanning threads.
+final class ProgressLog: @unchecked Sendable {
+    // Safe because `reports` is only touched while `lock` is held.
+    private let lock = NSLock()
+    private var reports: [ScanProgress] = []
+    func add(_ report: ScanProgress) { lock.withLock { reports.append(report) } }
+    var all: [ScanProgress] { lock.withLock { reports } }
 }
