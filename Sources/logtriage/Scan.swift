@@ -70,6 +70,9 @@ struct Scan: ParsableCommand {
     @Flag(help: "Exit with status 2 when no record was read (an empty input), for cron jobs.")
     var requireInput = false
 
+    @Flag(help: "Leave out records without a time when --since or --until is given, instead of keeping them.")
+    var strictWindow = false
+
     @Option(
         name: [.customShort("j"), .long],
         help: ArgumentHelp(
@@ -156,6 +159,7 @@ struct Scan: ParsableCommand {
             jobs: jobs ?? ScanConfiguration.defaultJobs)
         configuration.inflate = inflate
         configuration.zone = zone
+        configuration.strictWindow = strictWindow
         let showProgress = !noProgress && output == .text && isatty(2) != 0
         let progress = ProgressLine(enabled: showProgress)
         let cancellation = ScanCancellation()

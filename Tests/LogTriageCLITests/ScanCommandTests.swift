@@ -377,4 +377,21 @@ import Testing
         let evidence = (incident["evidence"] as? [[String: Any]])?.first
         #expect((evidence?["text"] as? String)?.hasPrefix("permission denied") == true, "the prefix is not in the text")
     }
+
+    /// Under --since/--until, records without a time are kept and said so; --strict-window leaves them out.
+    @Test func undatedRecordsUnderAWindowAreCountedOrLeftOut() throws {
+        let message = "permission denied while trying to connect to the docker API at unix:///var/run/docker.sock\n"
+        let input = Data(("no time here: " + message + "2025-08-05T01:03:02Z " + message).utf8)
+        let kept = try CLI.run(["scan", "--color", "never", "--since", "2025-08-01", "-"], stdin: input)
+        #expect(kept.stdout.contains("1 record without a time was kept in the --since/--until window"))
+        let json = try CLI.run(["scan", "-o", "json", "--since", "2025-08-01", "-"], stdin: input)
+        let stats = try #require(try json.json()["stats"] as? [String: Any])
+        #expect(stats["records_undated_kept"] as? Int == 1)
+        #expect((try json.json()["incidents"] as? [[String: Any]])?.first?["count"] as? Int == 2)
+        let strict = try CLI.run(["scan", "-o", "json", "--strict-window", "--since", "2025-08-01", "-"], stdin: input)
+        let strictStats = try #require(try strict.json()["stats"] as? [String: Any])
+        #expect(strictStats["records_undated_kept"] as? Int == 0)
+        #expect(strictStats["records_outside_window"] as? Int == 1)
+        #expect((try strict.json()["incidents"] as? [[String: Any]])?.first?["count"] as? Int == 1)
+    }
 }

@@ -28,6 +28,8 @@ public struct ScanStats: Equatable, Sendable {
     public var records = 0
     /// Records left out by `--since` / `--until`.
     public var recordsOutsideWindow = 0
+    /// Records without a time kept in the window (left out with `--strict-window`).
+    public var recordsUndatedKept = 0
     public var seconds: Double = 0
 
     public init() {}
@@ -39,6 +41,7 @@ public struct ScanStats: Equatable, Sendable {
         storedBytes += other.storedBytes
         records += other.records
         recordsOutsideWindow += other.recordsOutsideWindow
+        recordsUndatedKept += other.recordsUndatedKept
     }
 }
 

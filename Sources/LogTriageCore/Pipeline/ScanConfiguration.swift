@@ -11,6 +11,8 @@ public struct ScanConfiguration: Sendable {
     public var since: Int64?
     /// Only records before this time count.
     public var until: Int64?
+    /// With a window, records without a time are left out rather than kept.
+    public var strictWindow = false
     /// Evidence records kept per incident.
     public var maxEvidence: Int
     /// The zone assumed for timestamps that carry none, resolved at each timestamp (a named zone's DST).

@@ -27,7 +27,8 @@ struct ScanSink: RecordSink {
         self.matcher = matcher
         self.maxEvidence = configuration.maxEvidence
         self.classifier = Classifier(rules: matcher.program.table, maxEvidence: configuration.maxEvidence)
-        self.window = WindowFilter(since: configuration.since, until: configuration.until)
+        self.window = WindowFilter(
+            since: configuration.since, until: configuration.until, strict: configuration.strictWindow)
         self.problems = ProblemLog(limit: configuration.maxProblemsPerFile)
     }
 
@@ -47,7 +48,7 @@ struct ScanSink: RecordSink {
     /// Starts a rotated set shown as `source`, with a fresh classifier and counts.
     mutating func beginSet(source: String) {
         classifier = Classifier(rules: matcher.program.table, maxEvidence: maxEvidence)
-        window = WindowFilter(since: window.since, until: window.until)
+        window = WindowFilter(since: window.since, until: window.until, strict: window.strict)
         problems = ProblemLog(limit: problems.limit)
         records = 0
         limitReached = [:]

@@ -42,6 +42,7 @@ final class SetScanner {
         sink.endFile()
         stats.records = sink.records
         stats.recordsOutsideWindow = sink.window.outside
+        stats.recordsUndatedKept = sink.window.undatedKept
         return Result(
             tally: sink.classifier.tally(), stats: stats, errors: sink.problems.errors, skipped: sink.problems.skipped,
             limitReached: sink.limitReached)

@@ -3,7 +3,7 @@
 /// Layout (keys in this order; times ISO 8601 UTC or null):
 /// `{"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
 /// "file","line","offset","time","text"}],"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
-/// "stats":{"files","bytes","stored_bytes","records","seconds"},"errors":[{"source","message"}],
+/// "stats":{"files","bytes","stored_bytes","records","records_outside_window","records_undated_kept","seconds"},"errors":[{"source","message"}],
 /// "skipped":[{"source","message"}]}`, and `"interrupted":true` at the end when the scan was stopped early.
 public enum JSONReport {
     public static func render(_ result: ScanResult) -> String {
@@ -58,6 +58,7 @@ public enum JSONReport {
             out.field("stored_bytes", Int(result.stats.storedBytes))
             out.field("records", result.stats.records)
             out.field("records_outside_window", result.stats.recordsOutsideWindow)
+            out.field("records_undated_kept", result.stats.recordsUndatedKept)
             out.key("seconds")
             out.raw(formatSeconds(result.stats.seconds))
         }

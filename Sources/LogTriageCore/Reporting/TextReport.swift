@@ -63,6 +63,12 @@ public struct TextReport {
         if stats.recordsOutsideWindow > 0 {
             out += "\(stats.recordsOutsideWindow) records outside the --since/--until window were left out.\n"
         }
+        if stats.recordsUndatedKept > 0 {
+            out +=
+                "\(stats.recordsUndatedKept) record\(stats.recordsUndatedKept == 1 ? "" : "s") without a time "
+                + "\(stats.recordsUndatedKept == 1 ? "was" : "were") kept in the --since/--until window "
+                + "(--strict-window leaves them out).\n"
+        }
         if brief {
             if !result.incidents.isEmpty { out += "\n" }
             let idWidth = result.incidents.map(\.incident.id.count).max() ?? 0
