@@ -74,7 +74,7 @@ struct CRILineFormat: LineFormat {
     private func reject<S: RecordSink>(_ line: FramedLine, reason: String, into sink: inout S) {
         sink.problem(
             DecodeProblem(
-                line: line.number, offset: line.offset, message: "line \(line.number): not a CRI log line: \(reason)"))
+                line: line.number, offset: line.offset, message: "not a CRI log line: \(reason)"))
         sink.accept(LogRecord(message: line.bytes, line: line.number, offset: line.offset))
     }
 }

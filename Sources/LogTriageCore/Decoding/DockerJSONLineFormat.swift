@@ -122,7 +122,7 @@ struct DockerJSONLineFormat: LineFormat {
         sink.problem(
             DecodeProblem(
                 line: line.number, offset: line.offset,
-                message: "line \(line.number): not a docker json-file entry: \(reason)"))
+                message: "not a docker json-file entry: \(reason)"))
         sink.accept(LogRecord(message: line.bytes, line: line.number, offset: line.offset))
     }
 }

@@ -26,7 +26,7 @@ struct JournalJSONLineFormat: LineFormat {
             sink.problem(
                 DecodeProblem(
                     line: line.number, offset: line.offset,
-                    message: "line \(line.number): not a journal JSON entry: \(error.description)"))
+                    message: "not a journal JSON entry: \(error.description)"))
             sink.accept(LogRecord(message: line.bytes, line: line.number, offset: line.offset))
             return
         }

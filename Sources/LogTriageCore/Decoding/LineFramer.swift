@@ -125,7 +125,7 @@ struct LineFramer {
             sink.problem(
                 DecodeProblem(
                     line: number, offset: offset,
-                    message: "line \(number): \(contentLength) bytes long, over the \(maxLineBytes)-byte limit; "
+                    message: "\(contentLength) bytes long, over the \(maxLineBytes)-byte limit; "
                         + "the rest of the line was dropped"))
             contentLength = maxLineBytes
         }

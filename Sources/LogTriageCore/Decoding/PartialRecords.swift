@@ -86,7 +86,7 @@ struct PartialRecords: Codable, Equatable, Sendable {
             sink.problem(
                 DecodeProblem(
                     line: line, offset: held[stream].offset,
-                    message: "line \(line): the record joined from partial entries is over the \(maxRecordBytes)-byte "
+                    message: "the record joined from partial entries is over the \(maxRecordBytes)-byte "
                         + "limit; the rest was dropped"))
         }
         held[stream].bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: part.prefix(max(room, 0))))

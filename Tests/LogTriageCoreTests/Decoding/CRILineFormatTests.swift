@@ -65,9 +65,9 @@ import Testing
             ])
         #expect(
             result.problems.map(\.message) == [
-                "line 1: not a CRI log line: it does not start with an RFC 3339 time",
-                "line 2: not a CRI log line: the stream is not stdout or stderr",
-                "line 3: not a CRI log line: the tag is not P or F",
+                "not a CRI log line: it does not start with an RFC 3339 time",
+                "not a CRI log line: the stream is not stdout or stderr",
+                "not a CRI log line: the tag is not P or F",
             ])
     }
 }

@@ -101,13 +101,13 @@ import Testing
             result.problems == [
                 DecodeProblem(
                     line: 2, offset: starts[1],
-                    message: "line 2: not a docker json-file entry: unexpected 'p' at column 1"),
+                    message: "not a docker json-file entry: unexpected 'p' at column 1"),
                 DecodeProblem(
                     line: 3, offset: starts[2],
-                    message: "line 3: not a docker json-file entry: it has no \"log\" string"),
+                    message: "not a docker json-file entry: it has no \"log\" string"),
                 DecodeProblem(
                     line: 4, offset: starts[3],
-                    message: "line 4: not a docker json-file entry: the JSON text ends early"),
+                    message: "not a docker json-file entry: the JSON text ends early"),
             ])
     }
 

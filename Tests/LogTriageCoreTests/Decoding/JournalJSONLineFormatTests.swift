@@ -62,9 +62,9 @@ import Testing
         #expect(
             result.problems == [
                 DecodeProblem(
-                    line: 1, offset: 0, message: "line 1: not a journal JSON entry: invalid number at column 13"),
+                    line: 1, offset: 0, message: "not a journal JSON entry: invalid number at column 13"),
                 DecodeProblem(
-                    line: 2, offset: starts[1], message: "line 2: not a journal JSON entry: unexpected '-' at column 1"),
+                    line: 2, offset: starts[1], message: "not a journal JSON entry: unexpected '-' at column 1"),
             ])
     }
 }
