@@ -394,4 +394,12 @@ import Testing
         #expect(strictStats["records_outside_window"] as? Int == 1)
         #expect((try strict.json()["incidents"] as? [[String: Any]])?.first?["count"] as? Int == 1)
     }
+
+    /// `patterns show` names the built-in catalog for a built-in incident, not a path the installed binary lacks.
+    @Test func patternsShowNamesTheBuiltInCatalog() throws {
+        let show = try CLI.run(["patterns", "show", "port-already-in-use"])
+        #expect(
+            show.stdout.contains(
+                "defined in: the built-in catalog (patterns/port-already-in-use.yaml in logtriage's source)"))
+    }
 }

@@ -11,7 +11,10 @@ public enum BuiltinCatalog {
                 throw CatalogError(
                     file: "patterns/\(name)", line: 0, column: 0, reason: "the embedded file is not UTF-8 text")
             }
-            incidents.append(try CatalogLoader.parse(text, file: "patterns/\(name)"))
+            var incident = try CatalogLoader.parse(text, file: "patterns/\(name)")
+            // No such file exists where the binary is installed: say where it came from.
+            incident.origin = "the built-in catalog (patterns/\(name) in logtriage's source)"
+            incidents.append(incident)
         }
         return Catalog(incidents: incidents)
     }
