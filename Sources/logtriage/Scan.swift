@@ -59,6 +59,12 @@ struct Scan: ParsableCommand {
     @Flag(help: "One line per incident: severity, id, count, last seen, source.")
     var brief = false
 
+    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
+    var utc = false
+
+    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
+    var local = false
+
     @Option(
         help: ArgumentHelp(
             "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
@@ -102,6 +108,7 @@ struct Scan: ParsableCommand {
     }
 
     func validate() throws {
+        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
         if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError(
                 "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
@@ -180,6 +187,7 @@ struct Scan: ParsableCommand {
             var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
             textReport.evidenceWidth = evidenceWidth
             textReport.brief = brief
+            textReport.timeZone = Self.shownZone(utc: utc, local: local, zone: zone)
             print(textReport.render(result), terminator: "")
         }
         if result.interrupted { throw ExitCode(128 + stop.signal) }
@@ -215,6 +223,13 @@ struct Scan: ParsableCommand {
             stop.sources.append(source)
         }
         return stop
+    }
+
+    /// The zone times are shown in: `--utc`, `--local` (`--timezone`'s), else local on a terminal, UTC otherwise.
+    static func shownZone(utc: Bool, local: Bool, zone: LocalZone) -> LocalZone {
+        if utc { return .utc }
+        if local { return zone }
+        return isatty(1) != 0 ? zone : .utc
     }
 
     /// The zone of `--timezone`.

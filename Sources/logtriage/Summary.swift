@@ -46,6 +46,12 @@ struct Summary: ParsableCommand {
     @Flag(help: "One line per incident: severity, id, count, last seen, source.")
     var brief = false
 
+    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
+    var utc = false
+
+    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
+    var local = false
+
     @Option(
         help: ArgumentHelp(
             "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
@@ -54,6 +60,7 @@ struct Summary: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {
+        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
         if evidence < 1 || evidence > 100 {
             throw ValidationError("--evidence must be between 1 and 100.")
         }
@@ -87,6 +94,7 @@ struct Summary: ParsableCommand {
             var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
             textReport.evidenceWidth = evidenceWidth
             textReport.brief = brief
+            textReport.timeZone = Scan.shownZone(utc: utc, local: local, zone: zone)
             print(textReport.render(result), terminator: "")
         }
         if !result.incidents.isEmpty { throw ExitCode(1) }

@@ -89,6 +89,12 @@ struct Tail: ParsableCommand {
     @Option(help: ArgumentHelp("Evidence records shown per incident in the summary.", valueName: "n"))
     var evidence: Int = 3
 
+    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
+    var utc = false
+
+    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
+    var local = false
+
     @Option(
         help: ArgumentHelp(
             "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
@@ -97,6 +103,7 @@ struct Tail: ParsableCommand {
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {
+        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
         if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
             throw ValidationError(
                 "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
@@ -159,7 +166,8 @@ struct Tail: ParsableCommand {
         configuration.retention = kept > 0 ? kept : nil
         if let poll { configuration.watch = .poll(seconds: Self.seconds(poll)!) }
 
-        let text = TextReport(color: color.enabled, evidenceLines: evidence)
+        var text = TextReport(color: color.enabled, evidenceLines: evidence)
+        text.timeZone = Scan.shownZone(utc: utc, local: local, zone: zone)
         let report = LiveReport(style: output, text: text)
         let options = catalogOptions
         let pipeline = LivePipeline(

@@ -402,4 +402,20 @@ import Testing
             show.stdout.contains(
                 "defined in: the built-in catalog (patterns/port-already-in-use.yaml in logtriage's source)"))
     }
+
+    /// `--local` shows times in --timezone's zone with their offset, next to the raw line's own local time;
+    /// `--utc` (the default off a terminal) in UTC; JSON always in UTC.
+    @Test func timesShowInUTCOrLocally() throws {
+        let line = Data(
+            "2025/01/15 10:00:00 [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\n".utf8)
+        let local = try CLI.run(
+            ["scan", "--local", "--timezone", "Europe/Berlin", "--color", "never", "-"], stdin: line)
+        #expect(local.stdout.contains("seen 2025-01-15T10:00:00+01:00"))
+        let utc = try CLI.run(["scan", "--timezone", "Europe/Berlin", "--color", "never", "-"], stdin: line)
+        #expect(utc.stdout.contains("seen 2025-01-15T09:00:00Z"))
+        let json = try CLI.run(["scan", "--local", "--timezone", "Europe/Berlin", "-o", "json", "-"], stdin: line)
+        #expect(json.stdout.contains("\"first_seen\":\"2025-01-15T09:00:00Z\""))
+        let both = try CLI.run(["scan", "--utc", "--local", "-"], stdin: line)
+        #expect(both.status == 2)
+    }
 }

@@ -57,6 +57,14 @@ public struct LocalZone: Sendable, Equatable {
         }
     }
 
+    /// Seconds east of UTC in effect at the instant `seconds` since the epoch. O(1).
+    func offset(atInstant seconds: Int64) -> Int {
+        switch rule {
+        case .fixed(let offset): offset
+        case .named(let zone): zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds)))
+        }
+    }
+
     /// Seconds east of UTC in effect at the wall-clock time `local` (seconds since the epoch, as if it were UTC).
     /// In the hour a clock is set back, the first (summer) reading is taken; in the hour it skips, the time is read
     /// with the offset before the change. O(1) when the hour is the last one's.

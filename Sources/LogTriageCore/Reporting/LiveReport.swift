@@ -63,7 +63,7 @@ public struct LiveReport {
                 incident: event.incident, count: event.count, firstSeen: event.evidence.time,
                 lastSeen: event.evidence.time, sources: [event.evidence.source], evidence: [event.evidence],
                 values: event.values, leadsTo: [], causedBy: [])
-            var head = "── \(TimeFormat.iso8601(event.detected)) "
+            var head = "── \(TimeFormat.iso8601(event.detected, in: text.timeZone)) "
             head += event.count == 1 ? "new incident" : "incident again"
             if event.repeatsNotPrinted > 0 {
                 head +=

@@ -9,6 +9,10 @@ public struct TextReport {
     public var evidenceWidth = 240
     /// One line per incident (severity, id, count, last seen, first source) instead of the full blocks.
     public var brief = false
+    /// The zone times are shown in, with their offset; UTC (`Z`) by default.
+    public var timeZone = LocalZone.utc
+
+    private func time(_ micros: Int64) -> String { TimeFormat.iso8601(micros, in: timeZone) }
     /// Skipped files listed by name; a scan of /var/log skips many (wtmp, journal files).
     public var maxSkippedShown = 10
 
@@ -105,8 +109,8 @@ public struct TextReport {
         if let first = report.firstSeen, let last = report.lastSeen {
             facts +=
                 first == last
-                ? " · seen \(TimeFormat.iso8601(first))"
-                : " · first seen \(TimeFormat.iso8601(first)) · last seen \(TimeFormat.iso8601(last))"
+                ? " · seen \(time(first))"
+                : " · first seen \(time(first)) · last seen \(time(last))"
         }
         out += facts + "\n"
         out += "  sources: " + report.sources.map(TerminalText.visible).joined(separator: ", ") + "\n"
@@ -125,8 +129,8 @@ public struct TextReport {
             if evidence.source != evidence.file {
                 place = "\(TerminalText.visible(evidence.source)) " + paint(place, "2")
             }
-            let time = evidence.time.map { " " + TimeFormat.iso8601($0) } ?? ""
-            out += "    " + place + time + "\n"
+            let when = evidence.time.map { " " + time($0) } ?? ""
+            out += "    " + place + when + "\n"
             out += "      " + paint(clip(evidence.text), "36") + "\n"
         }
         out += "  remediation:\n"
@@ -142,7 +146,7 @@ public struct TextReport {
         let tag = severityTag(report.incident.severity) + String(repeating: " ", count: max(0, 9 - severity.count))
         let id = report.incident.id.padding(toLength: idWidth, withPad: " ", startingAt: 0)
         let count = String(repeating: " ", count: max(0, countWidth - String(report.count).count)) + "\(report.count)"
-        let last = report.lastSeen.map { "last " + TimeFormat.iso8601($0) } ?? "no time"
+        let last = report.lastSeen.map { "last " + time($0) } ?? "no time"
         var source = report.sources.first.map(TerminalText.visible) ?? ""
         if report.sources.count > 1 { source += " (+\(report.sources.count - 1) more)" }
         return "\(tag)\(id)  \(count)  \(last)  \(source)\n"

@@ -15,6 +15,20 @@ public enum TimeFormat {
         return text + "Z"
     }
 
+    /// ISO 8601 in `zone`, the offset shown: `2025-03-01T11:18:09+01:00`; in UTC, `iso8601(_:)`'s `Z` form.
+    ///
+    /// Complexity: O(1) (a named zone's offset is looked up once per call).
+    public static func iso8601(_ microseconds: Int64, in zone: LocalZone) -> String {
+        var zone = zone
+        let (seconds, _) = floorDivide(microseconds, 1_000_000)
+        let offset = zone.offset(atInstant: seconds)
+        guard offset != 0 || zone != .utc else { return iso8601(microseconds) }
+        let local = String(iso8601(microseconds + Int64(offset) * 1_000_000).dropLast())
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = abs(offset) / 60
+        return local + sign + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
+    }
+
     static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b
         return r < 0 ? (q - 1, r + b) : (q, r)
