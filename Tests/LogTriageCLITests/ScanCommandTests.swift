@@ -418,4 +418,19 @@ import Testing
         let both = try CLI.run(["scan", "--utc", "--local", "-"], stdin: line)
         #expect(both.status == 2)
     }
+
+    /// Evidence keeps the first records and the latest one.
+    @Test func evidenceKeepsTheLatestRecord() throws {
+        let lines = (1...6).map {
+            "2025/08/05 01:03:0\($0) [emerg] 1#1: bind() to 0.0.0.0:8\($0) failed (98: Address already in use)\n"
+        }.joined()
+        let text = try CLI.run(["scan", "--color", "never", "-"], stdin: Data(lines.utf8))
+        #expect(text.stdout.contains("  latest:\n    stdin:6 2025-08-05T01:03:06Z\n"))
+        let json = try CLI.run(["scan", "-o", "json", "-"], stdin: Data(lines.utf8))
+        let incident = try #require((try json.json()["incidents"] as? [[String: Any]])?.first)
+        #expect((incident["latest"] as? [String: Any])?["line"] as? Int == 6)
+        #expect((incident["evidence"] as? [[String: Any]])?.count == 3)
+        let one = try CLI.run(["scan", "--color", "never", "-"], stdin: Data(lines.prefix(while: { $0 != "\n" }).utf8))
+        #expect(!one.stdout.contains("latest:"), "a latest record already shown is not shown twice")
+    }
 }

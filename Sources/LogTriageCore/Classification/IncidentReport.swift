@@ -25,6 +25,8 @@ public struct IncidentReport: Equatable, Sendable {
     /// Sources in the order they were first seen.
     public var sources: [String]
     public var evidence: [Evidence]
+    /// The last record counted, whether or not it is among `evidence`.
+    public var latest: Evidence?
     /// Extracted values, in the incident's label order, each with its distinct values in order of appearance.
     public var values: [Value]
     /// Incidents found in the same scan that this one likely caused (from the catalog's `leads_to`).

@@ -15,6 +15,8 @@ public struct IncidentTally: Sendable {
         var events: [Evidence] = []
         var rulesSeen: Set<String> = []
         var values: [String: [String]] = [:]
+        /// The last event counted, shown as well when it is not among the first.
+        var latest: Evidence?
     }
 
     public let incidents: [Incident]
@@ -41,6 +43,7 @@ public struct IncidentTally: Sendable {
     mutating func add(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)]) {
         entries[incident].addEvent(evidence, index: entries[incident].count, maxEvidence: maxEvidence)
         entries[incident].count += 1
+        entries[incident].latest = evidence
         if let time = evidence.time {
             entries[incident].firstSeen = min(entries[incident].firstSeen ?? time, time)
             entries[incident].lastSeen = max(entries[incident].lastSeen ?? time, time)
@@ -65,6 +68,7 @@ public struct IncidentTally: Sendable {
                 entry.addEvent(event, index: entry.count + min(position, maxEvidence), maxEvidence: maxEvidence)
             }
             entry.count += theirs.count
+            if let latest = theirs.latest { entry.latest = latest }
             if let first = theirs.firstSeen { entry.firstSeen = min(entry.firstSeen ?? first, first) }
             if let last = theirs.lastSeen { entry.lastSeen = max(entry.lastSeen ?? last, last) }
             for source in theirs.sources where !entry.sources.contains(source) { entry.sources.append(source) }
@@ -90,6 +94,7 @@ public struct IncidentTally: Sendable {
                 IncidentReport(
                     incident: incident, count: entry.count, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen,
                     sources: entry.sources, evidence: Self.selectEvidence(entry.events, maxEvidence: maxEvidence),
+                    latest: entry.latest,
                     values: values, leadsTo: [], causedBy: []))
         }
         let found = Dictionary(uniqueKeysWithValues: reports.enumerated().map { ($1.incident.id, $0) })

@@ -2,7 +2,7 @@
 ///
 /// Layout (keys in this order; times ISO 8601 UTC or null):
 /// `{"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
-/// "file","line","offset","time","text"}],"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
+/// "file","line","offset","time","text"}],"latest":{…the same fields, the last record counted},"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
 /// "stats":{"files","bytes","stored_bytes","records","records_outside_window","records_undated_kept","seconds"},"errors":[{"source","message"}],
 /// "skipped":[{"source","message"}]}`, and `"interrupted":true` at the end when the scan was stopped early.
 public enum JSONReport {
@@ -25,8 +25,7 @@ public enum JSONReport {
                 out.field("last_seen", report.lastSeen.map(TimeFormat.iso8601))
                 out.key("sources")
                 out.array(report.sources) { out.string($0) }
-                out.key("evidence")
-                out.array(report.evidence) { evidence in
+                func write(_ evidence: Evidence) {
                     out.object {
                         out.field("source", evidence.source)
                         out.field("file", evidence.file)
@@ -36,6 +35,10 @@ public enum JSONReport {
                         out.field("text", evidence.text)
                     }
                 }
+                out.key("evidence")
+                out.array(report.evidence) { write($0) }
+                out.key("latest")
+                if let latest = report.latest { write(latest) } else { out.raw("null") }
                 out.key("values")
                 out.object {
                     for value in report.values {

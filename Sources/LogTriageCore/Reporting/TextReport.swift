@@ -124,20 +124,29 @@ public struct TextReport {
             out += "  likely cause of: " + report.leadsTo.joined(separator: ", ") + "\n"
         }
         out += "  evidence:\n"
-        for evidence in report.evidence.prefix(evidenceLines) {
-            var place = "\(TerminalText.visible(evidence.file)):\(evidence.line)"
-            if evidence.source != evidence.file {
-                place = "\(TerminalText.visible(evidence.source)) " + paint(place, "2")
-            }
-            let when = evidence.time.map { " " + time($0) } ?? ""
-            out += "    " + place + when + "\n"
-            out += "      " + paint(clip(evidence.text), "36") + "\n"
+        for evidence in report.evidence.prefix(evidenceLines) { out += evidenceLine(evidence) }
+        if let latest = report.latest,
+            !report.evidence.prefix(evidenceLines).contains(where: {
+                $0.file == latest.file && $0.line == latest.line && $0.offset == latest.offset
+            })
+        {
+            out += "  latest:\n" + evidenceLine(latest)
         }
         out += "  remediation:\n"
         for line in incident.remediation.split(separator: "\n", omittingEmptySubsequences: false) {
             out += line.isEmpty ? "\n" : "    \(line)\n"
         }
         return out
+    }
+
+    /// One evidence record: where and when, then its text.
+    private func evidenceLine(_ evidence: Evidence) -> String {
+        var place = "\(TerminalText.visible(evidence.file)):\(evidence.line)"
+        if evidence.source != evidence.file {
+            place = "\(TerminalText.visible(evidence.source)) " + paint(place, "2")
+        }
+        let when = evidence.time.map { " " + time($0) } ?? ""
+        return "    " + place + when + "\n" + "      " + paint(clip(evidence.text), "36") + "\n"
     }
 
     /// `ERROR     port-already-in-use   10  last 2025-08-05T01:03:02Z  nginx (+2 more)`: one incident on a line.
