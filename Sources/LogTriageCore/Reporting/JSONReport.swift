@@ -46,7 +46,7 @@ public enum JSONReport {
                         out.array(value.values) { out.string($0) }
                     }
                 }
-                out.field("remediation", report.incident.remediation)
+                out.field("remediation", Remediation.filled(report))
                 out.field("summary", report.incident.summary)
                 out.key("caused_by")
                 out.array(report.causedBy) { out.string($0) }

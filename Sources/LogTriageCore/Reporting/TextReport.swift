@@ -133,7 +133,7 @@ public struct TextReport {
             out += "  latest:\n" + evidenceLine(latest)
         }
         out += "  remediation:\n"
-        for line in incident.remediation.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in Remediation.filled(report).split(separator: "\n", omittingEmptySubsequences: false) {
             out += line.isEmpty ? "\n" : "    \(line)\n"
         }
         return out
