@@ -78,16 +78,6 @@ public final class Watcher {
         #endif
     }
 
-    /// Stops watching folders not in `keep`. O(watched).
-    public func unwatch(except keep: Set<String>) {
-        #if os(Linux)
-        for (directory, wd) in watched where !keep.contains(directory) {
-            inotify_rm_watch(inotify, wd)
-            watched[directory] = nil
-        }
-        #endif
-    }
-
     /// Makes the current or next `wait` return at once. Async-signal-safe.
     public func wake() {
         var byte: UInt8 = 1

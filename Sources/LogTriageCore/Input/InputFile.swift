@@ -10,6 +10,8 @@ struct InputFile {
     let source: ByteSource
     /// The file's modification time; `nil` for standard input.
     let modified: Date?
+    /// The descriptor of the file as opened (owned by `source`), for its size now; `nil` for standard input.
+    let descriptor: Int32?
 
     /// Stored bytes from which gzip data is worth a reader thread of its own: below it, starting the thread and
     /// its ring costs more than inflating alongside decoding.
@@ -25,6 +27,7 @@ struct InputFile {
     {
         let raw: ByteSource
         let status: FileStatus?
+        var descriptor: Int32?
         if path == "-" {
             raw = FileDescriptorSource(descriptor: 0)
             status = nil
@@ -32,13 +35,17 @@ struct InputFile {
             let file = try FileDescriptorSource(path: path)
             raw = file
             status = FileStatus.of(descriptor: file.descriptor)
+            descriptor = file.descriptor
         }
         let large = status.map { !$0.isRegular || $0.size >= readAheadMinimumBytes } ?? true
         return InputFile(
             path: path, display: displayName(path),
             source: try InputOpener.open(raw, inflate: inflate, readAhead: readAhead && large),
-            modified: status?.modified)
+            modified: status?.modified, descriptor: status?.isRegular == true ? descriptor : nil)
     }
+
+    /// The size of the opened file now (the same inode, wherever a rotation moved it); `nil` for streams. O(1).
+    var sizeNow: Int64? { descriptor.flatMap { FileStatus.of(descriptor: $0)?.size } }
 
     /// How messages name `path`.
     static func displayName(_ path: String) -> String { path == "-" ? "stdin" : path }

@@ -102,7 +102,6 @@ final class SetScanner {
             }
             return
         }
-        let opened = path == "-" ? nil : FileStatus.of(path)
         // Read a head large enough to recognise the format.
         let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
         var (headCount, headFailure) = input.fill(sniff)
@@ -147,11 +146,10 @@ final class SetScanner {
         }
         stats.storedBytes += input.source.storedOffset
         active.endOfFile(into: &sink)
-        // Shorter than what was read, and still the same file (a rotation renaming it away is no truncation).
-        if failure == nil, let opened, let now = FileStatus.of(path), now.isRegular,
-            now.device == opened.device && now.inode == opened.inode, now.size < input.source.storedOffset
-        {
-            failure = InputError(kind: .shrank(to: now.size), operation: "read", offset: input.source.storedOffset)
+        // The file as opened is shorter than what was read of it: truncated meanwhile. (Asked of the descriptor,
+        // so a rotation renaming the file away is no truncation.)
+        if failure == nil, let size = input.sizeNow, size < input.source.storedOffset {
+            failure = InputError(kind: .shrank(to: size), operation: "read", offset: input.source.storedOffset)
         }
         if let failure { sink.inputProblem(failure, file: display) }
     }

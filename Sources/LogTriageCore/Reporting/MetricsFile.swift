@@ -6,7 +6,7 @@ import Foundation
 /// The file is written whole beside its final name and renamed over it, so the collector never reads half a file.
 /// Every incident of the catalog is listed, with 0 until seen, so that `increase()` sees the first occurrence.
 public struct MetricsFile {
-    public struct Counts: Equatable, Sendable {
+    public struct Counts: Sendable {
         public var incidents: [(id: String, severity: String, count: Int)] = []
         public var records: Int64 = 0
         public var bytes: Int64 = 0
@@ -16,11 +16,6 @@ public struct MetricsFile {
         public var lastEvent: Int64?
 
         public init() {}
-
-        public static func == (a: Counts, b: Counts) -> Bool {
-            a.incidents.elementsEqual(b.incidents) { $0 == $1 } && a.records == b.records && a.bytes == b.bytes
-                && a.filesFollowed == b.filesFollowed && a.decodeErrors == b.decodeErrors && a.lastEvent == b.lastEvent
-        }
     }
 
     public static func render(_ counts: Counts) -> String {
