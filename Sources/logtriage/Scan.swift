@@ -19,13 +19,7 @@ struct Scan: ParsableCommand {
     @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(
-        name: [.customShort("f"), .long],
-        help: ArgumentHelp(
-            "The input format, or auto to detect it per file.",
-            discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-            valueName: "format"))
-    var format: String = "auto"
+    @OptionGroup var formatOption: FormatOption
 
     @Option(
         name: [.customShort("o"), .customLong("output")],
@@ -44,31 +38,7 @@ struct Scan: ParsableCommand {
         help: ArgumentHelp("Only records before this time; same forms as --since.", valueName: "time"))
     var until: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "The zone of timestamps that carry none (nginx error log, most application logs): UTC, local, +08:00 or a name such as Europe/Berlin.",
-            valueName: "zone"))
-    var timezone: String = "local"
-
-    @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
-    var evidence: Int = 3
-
-    @Option(help: ArgumentHelp("Characters of evidence text shown before it is cut; 0 shows it whole.", valueName: "n"))
-    var evidenceWidth: Int = 240
-
-    @Flag(help: "One line per incident: severity, id, count, last seen, source.")
-    var brief = false
-
-    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
-    var utc = false
-
-    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
-    var local = false
-
-    @Option(
-        help: ArgumentHelp(
-            "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
-    var color: ColorChoice = .auto
+    @OptionGroup var report: ReportOptions
 
     @Flag(help: "Do not show progress on stderr.")
     var noProgress = false
@@ -93,33 +63,7 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var catalogOptions: CatalogOptions
 
-    enum OutputStyle: String, CaseInsensitiveArgument, CaseIterable { case text, json }
-    enum ColorChoice: String, CaseInsensitiveArgument, CaseIterable {
-        case auto, always, never
-
-        /// Whether text on standard output is coloured: `auto` means on a terminal, unless `NO_COLOR` is set.
-        var enabled: Bool {
-            switch self {
-            case .always: true
-            case .never: false
-            case .auto: isatty(1) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-            }
-        }
-    }
-
     func validate() throws {
-        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
-        if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError(
-                "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
-            )
-        }
-        if evidence < 1 || evidence > 100 {
-            throw ValidationError("--evidence must be between 1 and 100.")
-        }
-        if evidenceWidth < 0 {
-            throw ValidationError("--evidence-width must be 0 (whole) or more.")
-        }
         if let jobs, jobs < 1 || jobs > 256 {
             throw ValidationError("--jobs must be between 1 and 256.")
         }
@@ -132,7 +76,7 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        let zone = try Self.zone(timezone)
+        let zone = report.zone
         let catalog: Catalog
         do {
             catalog = try catalogOptions.load()
@@ -161,8 +105,8 @@ struct Scan: ParsableCommand {
             throw ValidationError("--since must be earlier than --until.")
         }
         var configuration = ScanConfiguration(
-            paths: paths.isEmpty ? ["-"] : paths, format: LogFormat(rawValue: format.lowercased()), catalog: catalog,
-            since: window.since, until: window.until, maxEvidence: evidence,
+            paths: paths.isEmpty ? ["-"] : paths, format: formatOption.logFormat, catalog: catalog,
+            since: window.since, until: window.until, maxEvidence: report.evidence,
             jobs: jobs ?? ScanConfiguration.defaultJobs)
         configuration.inflate = inflate
         configuration.zone = zone
@@ -184,11 +128,7 @@ struct Scan: ParsableCommand {
         case .json:
             print(JSONReport.render(result), terminator: "")
         case .text:
-            var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
-            textReport.evidenceWidth = evidenceWidth
-            textReport.brief = brief
-            textReport.timeZone = Self.shownZone(utc: utc, local: local, zone: zone)
-            print(textReport.render(result), terminator: "")
+            print(report.textReport.render(result), terminator: "")
         }
         if result.interrupted { throw ExitCode(128 + stop.signal) }
         if !result.errors.isEmpty { throw ExitCode(2) }
@@ -225,21 +165,6 @@ struct Scan: ParsableCommand {
         return stop
     }
 
-    /// The zone times are shown in: `--utc`, `--local` (`--timezone`'s), else local on a terminal, UTC otherwise.
-    static func shownZone(utc: Bool, local: Bool, zone: LocalZone) -> LocalZone {
-        if utc { return .utc }
-        if local { return zone }
-        return isatty(1) != 0 ? zone : .utc
-    }
-
-    /// The zone of `--timezone`.
-    static func zone(_ text: String) throws -> LocalZone {
-        guard let zone = LocalZone.parse(text) else {
-            throw ValidationError(
-                "--timezone \(text) is not UTC, local, an offset such as +08:00, or a zone name such as Asia/Shanghai.")
-        }
-        return zone
-    }
 }
 
 /// The progress line on stderr: files and bytes done, throughput. Only on a terminal.
@@ -265,12 +190,3 @@ final class ProgressLine: @unchecked Sendable {
 }
 
 extension InflateEngine: CaseInsensitiveArgument {}
-
-/// An option whose values are words: `--output JSON` is `--output json`.
-protocol CaseInsensitiveArgument: ExpressibleByArgument, RawRepresentable where RawValue == String {}
-
-extension CaseInsensitiveArgument {
-    public init?(argument: String) {
-        self.init(rawValue: argument.lowercased())
-    }
-}

@@ -13,11 +13,7 @@ struct Summary: ParsableCommand {
             """
     )
 
-    @Option(
-        help: ArgumentHelp(
-            "The state directory (default: $XDG_STATE_HOME/logtriage, else ~/.local/state/logtriage).",
-            valueName: "dir"))
-    var state: String?
+    @OptionGroup var stateOption: StateOption
 
     @Option(
         name: [.customShort("s"), .long],
@@ -29,48 +25,14 @@ struct Summary: ParsableCommand {
     @Option(
         name: [.customShort("o"), .customLong("output")],
         help: ArgumentHelp("Output style: text or json.", valueName: "style"))
-    var output: Scan.OutputStyle = .text
+    var output: OutputStyle = .text
 
-    @Option(
-        help: ArgumentHelp(
-            "The zone of a --since time that carries none: UTC, local, +08:00 or a name such as Europe/Berlin.",
-            valueName: "zone"))
-    var timezone: String = "local"
-
-    @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
-    var evidence: Int = 3
-
-    @Option(help: ArgumentHelp("Characters of evidence text shown before it is cut; 0 shows it whole.", valueName: "n"))
-    var evidenceWidth: Int = 240
-
-    @Flag(help: "One line per incident: severity, id, count, last seen, source.")
-    var brief = false
-
-    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
-    var utc = false
-
-    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
-    var local = false
-
-    @Option(
-        help: ArgumentHelp(
-            "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
-    var color: Scan.ColorChoice = .auto
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup var catalogOptions: CatalogOptions
 
-    func validate() throws {
-        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
-        if evidence < 1 || evidence > 100 {
-            throw ValidationError("--evidence must be between 1 and 100.")
-        }
-        if evidenceWidth < 0 {
-            throw ValidationError("--evidence-width must be 0 (whole) or more.")
-        }
-    }
-
     func run() throws {
-        let zone = try Scan.zone(timezone)
+        let zone = report.zone
         let catalog = try catalogOptions.load()
         var sinceMinute: Int64?
         if let since {
@@ -80,22 +42,17 @@ struct Summary: ParsableCommand {
                 throw ValidationError("--since: \(error)")
             }
         }
-        let directory = state ?? StateStore.defaultDirectory()
+        let directory = stateOption.directory
         let result: ScanResult
         do {
             result = try StateSummary.result(
-                directory: directory, sinceMinute: sinceMinute, catalog: catalog, maxEvidence: evidence)
+                directory: directory, sinceMinute: sinceMinute, catalog: catalog, maxEvidence: report.evidence)
         } catch {
             throw UserError("\(error)")
         }
         switch output {
         case .json: print(JSONReport.render(result), terminator: "")
-        case .text:
-            var textReport = TextReport(color: color.enabled, evidenceLines: evidence)
-            textReport.evidenceWidth = evidenceWidth
-            textReport.brief = brief
-            textReport.timeZone = Scan.shownZone(utc: utc, local: local, zone: zone)
-            print(textReport.render(result), terminator: "")
+        case .text: print(report.textReport.render(result), terminator: "")
         }
         if !result.incidents.isEmpty { throw ExitCode(1) }
     }

@@ -27,11 +27,7 @@ struct Tail: ParsableCommand {
     @Flag(help: "Follow the systemd journal (runs journalctl -f -o export).")
     var journal = false
 
-    @Option(
-        help: ArgumentHelp(
-            "The state directory (default: $XDG_STATE_HOME/logtriage, else ~/.local/state/logtriage).",
-            valueName: "dir"))
-    var state: String?
+    @OptionGroup var stateOption: StateOption
 
     @Flag(help: "Read files never followed before from their start instead of their end.")
     var fromStart = false
@@ -72,43 +68,13 @@ struct Tail: ParsableCommand {
             valueName: "path"))
     var metricsFile: String?
 
-    @Option(
-        name: [.customShort("f"), .long],
-        help: ArgumentHelp(
-            "The input format, or auto to detect it per file.",
-            discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-            valueName: "format"))
-    var format: String = "auto"
+    @OptionGroup var formatOption: FormatOption
 
-    @Option(
-        help: ArgumentHelp(
-            "The zone of timestamps that carry none: UTC, local, +08:00 or a name such as Europe/Berlin.",
-            valueName: "zone"))
-    var timezone: String = "local"
-
-    @Option(help: ArgumentHelp("Evidence records shown per incident in the summary.", valueName: "n"))
-    var evidence: Int = 3
-
-    @Flag(help: "Show times in UTC (the default when the output is not a terminal, and always in JSON).")
-    var utc = false
-
-    @Flag(help: "Show times in --timezone's zone with their offset (the default on a terminal).")
-    var local = false
-
-    @Option(
-        help: ArgumentHelp(
-            "Colour the text output: auto (on a terminal, unless NO_COLOR is set), always, never.", valueName: "when"))
-    var color: Scan.ColorChoice = .auto
+    @OptionGroup var report: ReportOptions
 
     @OptionGroup var catalogOptions: CatalogOptions
 
     func validate() throws {
-        if utc && local { throw ValidationError("--utc and --local are two ways to show times; give one of them.") }
-        if format.lowercased() != "auto" && LogFormat(rawValue: format.lowercased()) == nil {
-            throw ValidationError(
-                "--format \(format) is not a known format; use auto or one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))."
-            )
-        }
         if paths.isEmpty && !journal {
             throw ValidationError("Name at least one file or directory to follow, - for standard input, or --journal.")
         }
@@ -127,9 +93,6 @@ struct Tail: ParsableCommand {
         if let poll, (Self.seconds(poll) ?? 0) <= 0 {
             throw ValidationError("--poll \(poll) is not an interval such as 500ms or 2s.")
         }
-        if evidence < 1 || evidence > 100 {
-            throw ValidationError("--evidence must be between 1 and 100.")
-        }
     }
 
     /// `10m`, `1h30m`, `500ms`, `0` → seconds.
@@ -140,7 +103,7 @@ struct Tail: ParsableCommand {
     }
 
     func run() throws {
-        let zone = try Scan.zone(timezone)
+        let zone = report.zone
         let catalog = try catalogOptions.load()
         var sinceMicros: Int64?
         if let since {
@@ -152,10 +115,10 @@ struct Tail: ParsableCommand {
         }
         let files = paths.filter { $0 != "-" }
         var scan = ScanConfiguration(
-            paths: files, format: LogFormat(rawValue: format.lowercased()), catalog: catalog, since: sinceMicros,
-            maxEvidence: evidence, jobs: 1)
+            paths: files, format: formatOption.logFormat, catalog: catalog, since: sinceMicros,
+            maxEvidence: report.evidence, jobs: 1)
         scan.zone = zone
-        var configuration = LiveConfiguration(scan: scan, stateDirectory: state ?? StateStore.defaultDirectory())
+        var configuration = LiveConfiguration(scan: scan, stateDirectory: stateOption.directory)
         configuration.fromStart = fromStart
         configuration.window = Self.seconds(window)!
         configuration.standardInput = paths.contains("-")
@@ -166,8 +129,7 @@ struct Tail: ParsableCommand {
         configuration.retention = kept > 0 ? kept : nil
         if let poll { configuration.watch = .poll(seconds: Self.seconds(poll)!) }
 
-        var text = TextReport(color: color.enabled, evidenceLines: evidence)
-        text.timeZone = Scan.shownZone(utc: utc, local: local, zone: zone)
+        let text = report.textReport
         let report = LiveReport(style: output, text: text)
         let options = catalogOptions
         let pipeline = LivePipeline(
