@@ -140,12 +140,12 @@ import Glibc
 
         let other = root + "/other"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        // Another program's database: the sqlite3 tool (installed by scripts/test) makes one.
         _ = try CLI.runTool("/usr/bin/env", ["sqlite3", other + "/state.sqlite", "CREATE TABLE notes(x);"])
-        if FileManager.default.fileExists(atPath: other + "/state.sqlite") {
-            let foreign = try CLI.run(["summary", "--state", other])
-            #expect(foreign.status == 2)
-            #expect(foreign.stderr.contains("database of another program"), "\(foreign.stderr)")
-        }
+        try #require(FileManager.default.fileExists(atPath: other + "/state.sqlite"), "sqlite3 made no database")
+        let foreign = try CLI.run(["summary", "--state", other])
+        #expect(foreign.status == 2)
+        #expect(foreign.stderr.contains("database of another program"), "\(foreign.stderr)")
         let missing = try CLI.run(["summary", "--state", root + "/nothing-here"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("holds no state database"))
