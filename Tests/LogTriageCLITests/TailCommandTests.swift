@@ -103,7 +103,7 @@ import Glibc
         let all = try CLI.run(["summary", "--state", root + "/state", "--output", "json"])
         #expect(all.status == 1)
         let document = try all.json()
-        #expect(Array(document.keys).sorted() == ["errors", "incidents", "skipped", "stats"])
+        #expect(Array(document.keys).sorted() == ["diagnosis", "errors", "incidents", "skipped", "stats"])
         let incident = (document["incidents"] as? [[String: Any]])?.first
         #expect(incident?["count"] as? Int == 2)
         #expect(incident?["first_seen"] as? String == "2020-01-01T00:00:00Z")

@@ -29,10 +29,13 @@ public struct IncidentReport: Equatable, Sendable {
     public var latest: Evidence?
     /// Extracted values, in the incident's label order, each with its distinct values in order of appearance.
     public var values: [Value]
-    /// Incidents found in the same scan that this one likely caused (from the catalog's `leads_to`).
+    /// Incidents found in the same scan that this one likely caused: the catalog's `leads_to`, where `Diagnosis`
+    /// finds the two close in time and place.
     public var leadsTo: [String]
     /// Incidents found in the same scan that likely caused this one.
     public var causedBy: [String]
+    /// Where its records were found (host trees or folders), with what each spans.
+    public var places: [PlaceSpan] = []
 
     public struct Value: Equatable, Sendable {
         public var name: String

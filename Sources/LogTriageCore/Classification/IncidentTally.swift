@@ -17,12 +17,32 @@ public struct IncidentTally: Sendable {
         var values: [String: [String]] = [:]
         /// The last event counted, shown as well when it is not among the first.
         var latest: Evidence?
+        /// Where the events were found, in order of first sight; at most `maxPlaces`.
+        var places: [PlaceSpan] = []
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            count = try container.decode(Int.self, forKey: .count)
+            firstSeen = try container.decodeIfPresent(Int64.self, forKey: .firstSeen)
+            lastSeen = try container.decodeIfPresent(Int64.self, forKey: .lastSeen)
+            sources = try container.decode([String].self, forKey: .sources)
+            events = try container.decode([Evidence].self, forKey: .events)
+            rulesSeen = try container.decode(Set<String>.self, forKey: .rulesSeen)
+            values = try container.decode([String: [String]].self, forKey: .values)
+            latest = try container.decodeIfPresent(Evidence.self, forKey: .latest)
+            // Absent in state written before places were kept.
+            places = try container.decodeIfPresent([PlaceSpan].self, forKey: .places) ?? []
+        }
     }
 
     public let incidents: [Incident]
     public let maxEvidence: Int
     /// Distinct values kept per value name.
     static let maxValues = 10
+    /// Places kept per incident; records at further places still count, but the diagnosis does not see them.
+    static let maxPlaces = 64
     private(set) var entries: [Entry]
 
     public init(incidents: [Incident], maxEvidence: Int) {
@@ -49,6 +69,7 @@ public struct IncidentTally: Sendable {
             entries[incident].lastSeen = max(entries[incident].lastSeen ?? time, time)
         }
         if !entries[incident].sources.contains(evidence.source) { entries[incident].sources.append(evidence.source) }
+        entries[incident].addPlace(PlaceSpan(evidence, place: Place.of(file: evidence.file)))
         mergeValues(values, incident: incident)
     }
 
@@ -72,6 +93,7 @@ public struct IncidentTally: Sendable {
             if let first = theirs.firstSeen { entry.firstSeen = min(entry.firstSeen ?? first, first) }
             if let last = theirs.lastSeen { entry.lastSeen = max(entry.lastSeen ?? last, last) }
             for source in theirs.sources where !entry.sources.contains(source) { entry.sources.append(source) }
+            for span in theirs.places { entry.addPlace(span) }
             for (name, list) in theirs.values.sorted(by: { $0.key < $1.key }) {
                 for value in list { entry.addValue(value, name: name) }
             }
@@ -79,7 +101,8 @@ public struct IncidentTally: Sendable {
         }
     }
 
-    /// The incidents found, most severe first, then root causes first, then by count; with root-cause links.
+    /// The incidents found, most severe first, then root causes first, then by count; with the root-cause links
+    /// `Diagnosis` finds.
     public func reports() -> [IncidentReport] {
         var reports: [IncidentReport] = []
         for (index, entry) in entries.enumerated() where entry.count > 0 {
@@ -95,17 +118,11 @@ public struct IncidentTally: Sendable {
                     incident: incident, count: entry.count, firstSeen: entry.firstSeen, lastSeen: entry.lastSeen,
                     sources: entry.sources, evidence: Self.selectEvidence(entry.events, maxEvidence: maxEvidence),
                     latest: entry.latest,
-                    values: values, leadsTo: [], causedBy: []))
+                    values: values, leadsTo: [], causedBy: [], places: entry.places))
         }
-        let found = Dictionary(uniqueKeysWithValues: reports.enumerated().map { ($1.incident.id, $0) })
-        for cause in reports.indices {
-            for effectID in reports[cause].incident.leadsTo {
-                guard let effect = found[effectID], effect != cause else { continue }
-                // A cause cannot start after everything it is said to explain has ended.
-                if let start = reports[cause].firstSeen, let end = reports[effect].lastSeen, start > end { continue }
-                reports[cause].leadsTo.append(effectID)
-                reports[effect].causedBy.append(reports[cause].incident.id)
-            }
+        for link in Diagnosis.links(among: reports) {
+            reports[link.cause].leadsTo.append(reports[link.effect].incident.id)
+            reports[link.effect].causedBy.append(reports[link.cause].incident.id)
         }
         return reports.sorted {
             ($0.incident.severity.rank, $0.isRootCause ? 0 : 1, -$0.count, $0.incident.id)
@@ -143,6 +160,15 @@ extension IncidentTally.Entry {
     mutating func addEvent(_ event: Evidence, index: Int, maxEvidence: Int) {
         let firstOfRule = rulesSeen.insert(event.rule).inserted
         if index < maxEvidence || firstOfRule { events.append(event) }
+    }
+
+    /// Counts `span` into the span of its place (made on first sight, while fewer than `maxPlaces` are kept).
+    mutating func addPlace(_ span: PlaceSpan) {
+        if let index = places.firstIndex(where: { $0.place == span.place }) {
+            places[index].absorb(span)
+        } else if places.count < IncidentTally.maxPlaces {
+            places.append(span)
+        }
     }
 
     mutating func addValue(_ value: String, name: String) {

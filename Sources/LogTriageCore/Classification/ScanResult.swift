@@ -8,6 +8,8 @@ public struct ScanResult: Sendable {
     public var skipped: [ScanError]
     /// The scan was stopped (SIGINT, SIGTERM) before it read everything: the report covers what was read.
     public var interrupted = false
+    /// The chains of causes and symptoms among `incidents`. O(incidents × places²).
+    public var diagnosis: Diagnosis { Diagnosis(reports: incidents) }
 
     public init(incidents: [IncidentReport], stats: ScanStats, errors: [ScanError], skipped: [ScanError]) {
         self.incidents = incidents

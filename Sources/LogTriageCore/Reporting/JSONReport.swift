@@ -1,7 +1,8 @@
 /// The reporting stage's machine-readable sink: one JSON document per scan.
 ///
 /// Layout (keys in this order; times ISO 8601 UTC or null):
-/// `{"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
+/// `{"diagnosis":{"chains":[{"root_cause","explains":[id…],"places":[…],"timeline":[{"incident","source","file",
+/// "line","offset","time","text"}]}]},"incidents":[{"id","title","severity","count","first_seen","last_seen","sources","evidence":[{"source",
 /// "file","line","offset","time","text"}],"latest":{…the same fields, the last record counted},"values":{name:[…]},"remediation","summary","caused_by","leads_to"}],
 /// "stats":{"files","bytes","stored_bytes","records","records_outside_window","records_undated_kept","seconds"},"errors":[{"source","message"}],
 /// "skipped":[{"source","message"}]}`, and `"interrupted":true` at the end when the scan was stopped early.
@@ -14,6 +15,26 @@ public enum JSONReport {
 
     /// Writes the document's members into the object `out` is in: how `tail`'s summary event shares the layout.
     static func members(of result: ScanResult, to out: JSONWriter) {
+        out.key("diagnosis")
+        out.object {
+            out.key("chains")
+            out.array(result.diagnosis.chains) { chain in
+                out.object {
+                    out.field("root_cause", chain.rootCause)
+                    out.key("explains")
+                    out.array(chain.explains) { out.string($0) }
+                    out.key("places")
+                    out.array(chain.places) { out.string($0) }
+                    out.key("timeline")
+                    out.array(chain.timeline) { step in
+                        out.object {
+                            out.field("incident", step.incident)
+                            evidenceMembers(step.evidence, to: out)
+                        }
+                    }
+                }
+            }
+        }
         out.key("incidents")
         out.array(result.incidents) { report in
             out.object {
@@ -25,16 +46,7 @@ public enum JSONReport {
                 out.field("last_seen", report.lastSeen.map(TimeFormat.iso8601))
                 out.key("sources")
                 out.array(report.sources) { out.string($0) }
-                func write(_ evidence: Evidence) {
-                    out.object {
-                        out.field("source", evidence.source)
-                        out.field("file", evidence.file)
-                        out.field("line", evidence.line)
-                        out.field("offset", Int(evidence.offset))
-                        out.field("time", evidence.time.map(TimeFormat.iso8601))
-                        out.field("text", evidence.text)
-                    }
-                }
+                func write(_ evidence: Evidence) { out.object { evidenceMembers(evidence, to: out) } }
                 out.key("evidence")
                 out.array(report.evidence) { write($0) }
                 out.key("latest")
@@ -78,6 +90,16 @@ public enum JSONReport {
             out.key("interrupted")
             out.raw("true")
         }
+    }
+
+    /// One record's members: where and when it was found, and its text.
+    private static func evidenceMembers(_ evidence: Evidence, to out: JSONWriter) {
+        out.field("source", evidence.source)
+        out.field("file", evidence.file)
+        out.field("line", evidence.line)
+        out.field("offset", Int(evidence.offset))
+        out.field("time", evidence.time.map(TimeFormat.iso8601))
+        out.field("text", evidence.text)
     }
 
     static func formatSeconds(_ seconds: Double) -> String {

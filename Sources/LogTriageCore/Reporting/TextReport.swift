@@ -54,15 +54,7 @@ public struct TextReport {
         } else {
             let n = result.incidents.count
             out += paint("\(n) incident\(n == 1 ? "" : "s") found", "1") + " (\(scanned)).\n"
-            let roots = result.incidents.filter(\.isRootCause)
-            if !roots.isEmpty {
-                out += "\n" + paint(roots.count == 1 ? "Likely root cause:" : "Likely root causes:", "1") + "\n"
-                for root in roots {
-                    out +=
-                        "  \(root.incident.id) (\(root.incident.title)) → explains "
-                        + root.leadsTo.joined(separator: ", ") + "\n"
-                }
-            }
+            out += diagnosis(result.diagnosis, incidents: result.incidents)
         }
         if stats.recordsOutsideWindow > 0 {
             out += "\(stats.recordsOutsideWindow) records outside the --since/--until window were left out.\n"
@@ -96,6 +88,28 @@ public struct TextReport {
             out +=
                 "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")
                 + " (listed on stderr).\n"
+        }
+        return out
+    }
+
+    /// The chains of causes and symptoms, most likely first, each with its time line; nothing when there is none.
+    func diagnosis(_ diagnosis: Diagnosis, incidents: [IncidentReport]) -> String {
+        guard !diagnosis.chains.isEmpty else { return "" }
+        let titles = Dictionary(incidents.map { ($0.incident.id, $0.incident.title) }, uniquingKeysWith: { a, _ in a })
+        var out = "\n" + paint("Diagnosis", "1") + "\n"
+        for (index, chain) in diagnosis.chains.enumerated() {
+            let lead = index == 0 ? "Likely root cause" : "Also a root cause"
+            out += "  \(lead): " + paint(chain.rootCause, "1") + " (\(titles[chain.rootCause] ?? ""))\n"
+            out += "    explains: " + chain.explains.joined(separator: ", ") + "\n"
+            out += "    where: " + chain.places.map(TerminalText.visible).joined(separator: ", ") + "\n"
+            out += "    time line:\n"
+            let idWidth = chain.timeline.map(\.incident.count).max() ?? 0
+            for step in chain.timeline {
+                let when = step.evidence.time.map(time) ?? "(no time)"
+                let id = step.incident.padding(toLength: idWidth, withPad: " ", startingAt: 0)
+                out += "      \(when)  \(id)  \(TerminalText.visible(step.evidence.source))\n"
+                out += "        " + paint(clip(step.evidence.text), "36") + "\n"
+            }
         }
         return out
     }

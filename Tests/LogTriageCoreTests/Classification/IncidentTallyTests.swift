@@ -15,10 +15,13 @@ import Testing
 
     static func randomEvents(_ count: Int, _ random: inout SplitMix64) -> [Event] {
         (0..<count).map { n in
+            // Times over about an hour, so that places keep more minutes than `PlaceSpan.marksKept` allows.
             let time: Int64? =
-                Int.random(in: 0..<5, using: &random) == 0 ? nil : Int64.random(in: 0..<1000, using: &random)
+                Int.random(in: 0..<5, using: &random) == 0
+                ? nil : Int64.random(in: 0..<120, using: &random) * 37_000_000 + Int64.random(in: 0..<3, using: &random)
+            let file = ["f", "a/var/log/x.log", "b/var/log/y.log"][Int.random(in: 0..<3, using: &random)]
             let evidence = Evidence(
-                source: "s\(Int.random(in: 0..<4, using: &random))", file: "f", line: n + 1, offset: Int64(n),
+                source: "s\(Int.random(in: 0..<4, using: &random))", file: file, line: n + 1, offset: Int64(n),
                 time: time, text: "record \(n)", rule: "rule-\(Int.random(in: 0..<5, using: &random))")
             let values = (0..<Int.random(in: 0..<3, using: &random)).map { _ in
                 (name: "v\(Int.random(in: 0..<2, using: &random))", value: "\(Int.random(in: 0..<15, using: &random))")
@@ -38,7 +41,7 @@ import Testing
     @Test(arguments: 0..<200)
     func mergingPiecesEqualsCountingInOneGo(seed: UInt64) {
         var random = SplitMix64(seed: seed)
-        let events = Self.randomEvents(Int.random(in: 0..<120, using: &random), &random)
+        let events = Self.randomEvents(Int.random(in: 0..<400, using: &random), &random)
         let maxEvidence = Int.random(in: 1...5, using: &random)
         let whole = Self.tally(events[...], maxEvidence: maxEvidence).reports()
 

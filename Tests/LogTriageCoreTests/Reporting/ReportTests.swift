@@ -64,4 +64,61 @@ import Testing
         let colored = TextReport(color: true).render(Self.sampleResult())
         #expect(colored.contains("\u{1b}[1;31mCRITICAL\u{1b}[0m"))
     }
+
+    /// Object keys in document order, each with its nesting depth (1 for the top level).
+    static func keysInOrder(_ json: String) -> [(depth: Int, key: String)] {
+        var keys: [(Int, String)] = []
+        var depth = 0
+        var scalars = Array(json.unicodeScalars)[...]
+        while let scalar = scalars.popFirst() {
+            switch scalar {
+            case "{", "[": depth += 1
+            case "}", "]": depth -= 1
+            case "\"":
+                var text = ""
+                while let next = scalars.popFirst(), next != "\"" {
+                    if next == "\\" { _ = scalars.popFirst() } else { text.unicodeScalars.append(next) }
+                }
+                if scalars.first == ":" { keys.append((depth, text)) }
+            default: break
+            }
+        }
+        return keys
+    }
+
+    /// The key order `JSONReport` documents, pinned: scripts that read the report with line tools rely on it.
+    @Test func jsonKeysComeInTheDocumentedOrder() {
+        var result = Self.sampleResult()
+        var cause = result.incidents[0]
+        cause.incident.id = "cause"
+        cause.incident.leadsTo = ["demo"]
+        cause.places = [PlaceSpan(cause.evidence[0], place: Place.of(file: "a.log"))]
+        result.incidents[0].places = cause.places
+        result.incidents.insert(cause, at: 0)
+        result.interrupted = true
+        let keys = Self.keysInOrder(JSONReport.render(result))
+        #expect(
+            keys.filter { $0.depth == 1 }.map(\.key) == [
+                "diagnosis", "incidents", "stats", "errors", "skipped", "interrupted",
+            ])
+        let chain = keys.drop { $0.key != "chains" }.dropFirst().prefix { $0.key != "incidents" }
+        #expect(chain.filter { $0.depth == 4 }.map(\.key) == ["root_cause", "explains", "places", "timeline"])
+        #expect(
+            chain.filter { $0.depth == 6 }.map(\.key).prefix(7) == [
+                "incident", "source", "file", "line", "offset", "time", "text",
+            ])
+        let incident = keys.drop { $0.key != "incidents" }.dropFirst().filter { $0.depth == 3 }.map(\.key)
+        #expect(
+            incident.prefix(16) == [
+                "id", "title", "severity", "count", "first_seen", "last_seen", "sources", "evidence", "latest",
+                "values",
+                "remediation", "summary", "caused_by", "leads_to", "id", "title",
+            ])
+        let stats = keys.drop { $0.key != "stats" }.dropFirst().filter { $0.depth == 2 }.map(\.key).prefix(7)
+        #expect(
+            stats == [
+                "files", "bytes", "stored_bytes", "records", "records_outside_window", "records_undated_kept",
+                "seconds",
+            ])
+    }
 }
