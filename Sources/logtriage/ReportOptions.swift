@@ -17,6 +17,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Characters of evidence text shown before it is cut; 0 shows it whole.", valueName: "n"))
     var evidenceWidth: Int = 240
 
+    @Flag(help: "Show evidence text whole (the same as --evidence-width 0).")
+    var full = false
+
     @Flag(help: "One line per incident: severity, id, count, last seen, source.")
     var brief = false
 
@@ -53,10 +56,25 @@ struct ReportOptions: ParsableArguments {
     /// on a terminal and UTC otherwise.
     var textReport: TextReport {
         var report = TextReport(color: color.enabled, evidenceLines: evidence)
-        report.evidenceWidth = evidenceWidth
+        report.evidenceWidth = full ? 0 : evidenceWidth
         report.brief = brief
+        report.width = Self.terminalWidth()
         report.timeZone = utc ? .utc : local || isatty(1) != 0 ? zone : .utc
         return report
+    }
+}
+
+extension ReportOptions {
+    /// The width text is wrapped to: `COLUMNS` when set to a number, else the terminal's on standard output; nil
+    /// (no wrapping) when standard output is not a terminal.
+    static func terminalWidth() -> Int? {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
+        guard isatty(1) != 0 else { return nil }
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 }
 

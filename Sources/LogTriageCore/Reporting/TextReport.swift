@@ -9,6 +9,9 @@ public struct TextReport {
     public var evidenceWidth = 240
     /// One line per incident (severity, id, count, last seen, first source) instead of the full blocks.
     public var brief = false
+    /// The terminal's width in columns: longer lines are wrapped under their indentation (`TerminalText.wrap`);
+    /// nil leaves them long, as for a pipe.
+    public var width: Int?
     /// The zone times are shown in, with their offset; UTC (`Z`) by default.
     public var timeZone = LocalZone.utc
 
@@ -89,7 +92,7 @@ public struct TextReport {
                 "\n" + paint("\(result.errors.count) input error\(result.errors.count == 1 ? "" : "s")", "1;31")
                 + " (listed on stderr).\n"
         }
-        return out
+        return width.map { TerminalText.wrap(out, width: $0) } ?? out
     }
 
     /// The chains of causes and symptoms, most likely first, each with its time line; nothing when there is none.
