@@ -9,7 +9,8 @@ struct CatalogOptions: ParsableArguments {
         help: ArgumentHelp(
             "A folder of extra incident definitions (YAML); may be given more than once.",
             discussion: "An incident with the id of a built-in one replaces it.",
-            valueName: "dir"))
+            valueName: "dir"),
+        completion: .directory)
     var directories: [String] = []
 
     /// The built-in catalog plus the user's folders.

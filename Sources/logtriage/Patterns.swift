@@ -29,7 +29,9 @@ struct Patterns: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one incident's evidence rules and remediation.")
 
-        @Argument(help: ArgumentHelp("The incident id, as `patterns list` prints it.", valueName: "id"))
+        @Argument(
+            help: ArgumentHelp("The incident id, as `patterns list` prints it.", valueName: "id"),
+            completion: .custom { words, _, prefix in Patterns.incidentIDs(words: words, prefix: prefix) })
         var id: String
 
         @OptionGroup var catalogOptions: CatalogOptions
@@ -41,5 +43,14 @@ struct Patterns: ParsableCommand {
             }
             print(CatalogDescription.render(incident), terminator: "")
         }
+    }
+
+    /// The ids a shell completes: the built-in catalog's and those of the `--patterns` folders on the line so far.
+    @Sendable static func incidentIDs(words: [String], prefix: String) -> [String] {
+        var ids = Set((try? BuiltinCatalog.load())?.incidents.map(\.id) ?? [])
+        for (index, word) in words.enumerated().dropLast() where word == "-p" || word == "--patterns" {
+            for incident in (try? CatalogLoader.load(directory: words[index + 1])) ?? [] { ids.insert(incident.id) }
+        }
+        return ids.filter { $0.hasPrefix(prefix) }.sorted()
     }
 }

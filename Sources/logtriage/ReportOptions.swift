@@ -8,7 +8,8 @@ struct ReportOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The zone of times that carry none (nginx error log, most application logs, a --since time): UTC, local, +08:00 or a name such as Europe/Berlin.",
-            valueName: "zone"))
+            valueName: "zone"),
+        completion: .list(["UTC", "local"] + TimeZone.knownTimeZoneIdentifiers))
     var timezone: String = "local"
 
     @Option(help: ArgumentHelp("Evidence records shown per incident.", valueName: "n"))
@@ -85,7 +86,8 @@ struct FormatOption: ParsableArguments {
         help: ArgumentHelp(
             "The input format, or auto to detect it per file.",
             discussion: "One of: auto, \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-            valueName: "format"))
+            valueName: "format"),
+        completion: .list(["auto"] + LogFormat.allCases.map(\.rawValue)))
     var format: String = "auto"
 
     func validate() throws {
@@ -105,7 +107,8 @@ struct StateOption: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The state directory (default: $XDG_STATE_HOME/logtriage, else ~/.local/state/logtriage).",
-            valueName: "dir"))
+            valueName: "dir"),
+        completion: .directory)
     var state: String?
 
     var directory: String { state ?? StateStore.defaultDirectory() }

@@ -16,7 +16,9 @@ struct Scan: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"),
+        completion: .file())
     var paths: [String] = []
 
     @OptionGroup var formatOption: FormatOption

@@ -21,7 +21,9 @@ struct Tail: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"))
+    @Argument(
+        help: ArgumentHelp("Files, directories, or - for standard input.", valueName: "path"),
+        completion: .file())
     var paths: [String] = []
 
     @Flag(help: "Follow the systemd journal (runs journalctl -f -o export).")
@@ -65,7 +67,8 @@ struct Tail: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Write Prometheus metrics to this file every few seconds, for node_exporter's textfile collector.",
-            valueName: "path"))
+            valueName: "path"),
+        completion: .file())
     var metricsFile: String?
 
     @OptionGroup var formatOption: FormatOption

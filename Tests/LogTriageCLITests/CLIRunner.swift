@@ -47,8 +47,15 @@ enum CLI {
 
     /// Runs `logtriage arguments…` in the repository root; `stdin` is sent to its standard input.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Run {
+        try run(executable: binary, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs another program the same way (a script of the repository, a tool the tests drive).
+    static func run(
+        executable: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]
+    ) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
         var env = ProcessInfo.processInfo.environment
