@@ -39,4 +39,12 @@ import Testing
         #expect(!filled.contains("<port>"))
         #expect(filled.contains("<unit>"), "no unit was found: the generic wording stays")
     }
+
+    /// Every incident that extracts values says where they go in its steps.
+    @Test func everyIncidentWithValuesUsesThemInItsRemediation() throws {
+        for incident in try TestSupport.repositoryCatalog().incidents where !incident.valueLabels.isEmpty {
+            let used = incident.valueLabels.filter { incident.remediation.contains("<\($0.name)>") }
+            #expect(!used.isEmpty, "\(incident.id) extracts \(incident.valueLabels.map(\.name)) and uses none")
+        }
+    }
 }
