@@ -163,10 +163,7 @@ public final class Classifier {
     }
 
     private func evidenceText(_ message: UnsafeRawBufferPointer) -> String {
-        let slice = UnsafeRawBufferPointer(rebasing: message[..<min(message.count, maxEvidenceText)])
-        var text = String(decoding: slice, as: UTF8.self)
-        if message.count > maxEvidenceText { text += "…" }
-        return text
+        EvidenceText.make(message, limit: maxEvidenceText)
     }
 
     /// What was counted. Pending context candidates whose window never saw the context are left out: they are
