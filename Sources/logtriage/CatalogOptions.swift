@@ -13,20 +13,44 @@ struct CatalogOptions: ParsableArguments {
         completion: .directory)
     var directories: [String] = []
 
-    /// The built-in catalog plus the user's folders.
-    func load() throws -> Catalog {
-        do {
-            var catalog = try BuiltinCatalog.load()
-            for directory in directories {
-                catalog = catalog.merging(try CatalogLoader.load(directory: directory))
-            }
-            for warning in catalog.warnings {
-                FileHandle.standardError.write(Data("logtriage: warning: \(warning)\n".utf8))
-            }
-            return catalog
-        } catch {
-            throw UserError("pattern file \(error)")
+    /// The built-in catalog plus the user's folders. With `checkExamples`, the folders' incidents must pass their
+    /// own examples (`CatalogCheck`); another incident that one of their match examples also yields is a warning.
+    func load() throws -> Catalog { try Self.load(directories: directories, checkExamples: true) }
+
+    static func load(directories: [String], checkExamples: Bool) throws -> Catalog {
+        var catalog = try builtin()
+        var added: Set<String> = []
+        for directory in directories {
+            let incidents = try loadFolder(directory)
+            added.formUnion(incidents.map(\.id))
+            catalog = catalog.merging(incidents)
         }
+        for warning in catalog.warnings {
+            FileHandle.standardError.write(Data("logtriage: warning: \(warning)\n".utf8))
+        }
+        if checkExamples && !added.isEmpty {
+            let check = CatalogCheck(catalog: catalog, ids: added)
+            for failure in check.failures where failure.isOverlap {
+                FileHandle.standardError.write(Data("logtriage: warning: \(failure)\n".utf8))
+            }
+            let failures = check.failures.filter { !$0.isOverlap }
+            if !failures.isEmpty {
+                throw UserError(
+                    failures.map(\.description).joined(separator: "\nlogtriage: ")
+                        + "\nlogtriage: fix the pattern or its example; `logtriage patterns check DIR` runs every check"
+                )
+            }
+        }
+        return catalog
+    }
+
+    static func builtin() throws -> Catalog {
+        do { return try BuiltinCatalog.load() } catch { throw UserError("built-in catalog: \(error)") }
+    }
+
+    /// One folder's incidents, with an error naming the file and line of a problem.
+    static func loadFolder(_ directory: String) throws -> [Incident] {
+        do { return try CatalogLoader.load(directory: directory) } catch { throw UserError("\(error)") }
     }
 }
 

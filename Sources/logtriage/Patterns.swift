@@ -4,7 +4,7 @@ import LogTriageCore
 struct Patterns: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the incident catalog: what logtriage recognises and how it says to fix it.",
-        subcommands: [List.self, Show.self],
+        subcommands: [List.self, Show.self, Check.self],
         defaultSubcommand: List.self
     )
 
@@ -42,6 +42,39 @@ struct Patterns: ParsableCommand {
                 throw UserError("no incident has the id '\(id)'; `logtriage patterns list` shows them all.")
             }
             print(CatalogDescription.render(incident), terminator: "")
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check pattern files and run their examples; exit 1 on any failure.",
+            discussion: """
+                Each folder's files are loaded as --patterns loads them (every problem named with its file and \
+                line), added to the built-in catalog, and each of their incidents' examples is classified: a \
+                match example must yield its incident and no other, a no_match example must not yield it, and \
+                leads_to must name known incidents. With no folder, the built-in catalog is checked.
+                """)
+
+        @Argument(help: ArgumentHelp("Folders of pattern files (YAML).", valueName: "dir"), completion: .directory)
+        var directories: [String] = []
+
+        func run() throws {
+            let catalog = try CatalogOptions.load(directories: directories, checkExamples: false)
+            var ids: Set<String>?
+            if !directories.isEmpty {
+                ids = []
+                for directory in directories {
+                    for incident in try CatalogOptions.loadFolder(directory) { ids?.insert(incident.id) }
+                }
+            }
+            let check = CatalogCheck(catalog: catalog, ids: ids)
+            for failure in check.failures { print(failure) }
+            let what = directories.isEmpty ? "the built-in catalog" : directories.joined(separator: ", ")
+            print(
+                "\(what): \(check.incidents) incident\(check.incidents == 1 ? "" : "s"), \(check.examples) "
+                    + "example\(check.examples == 1 ? "" : "s"), \(check.failures.count) failure\(check.failures.count == 1 ? "" : "s")"
+            )
+            if !check.failures.isEmpty { throw ExitCode(1) }
         }
     }
 

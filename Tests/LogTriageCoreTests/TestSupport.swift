@@ -26,21 +26,7 @@ enum TestSupport {
 
     /// The same with a matcher built once (building one is the costly part).
     static func classify(_ messages: [String], matcher: CatalogMatcher) -> [IncidentReport] {
-        let classifier = Classifier(rules: matcher.program.table)
-        let source = classifier.source(named: "test")
-        var hits: [CatalogMatcher.Hit] = []
-        var context: [Int] = []
-        for (index, message) in messages.enumerated() {
-            var bytes = Array(message.utf8)
-            bytes.withUnsafeMutableBytes { raw in
-                let message = UnsafeRawBufferPointer(raw)
-                matcher.match(message, hits: &hits, contextRules: &context)
-                classifier.observe(
-                    message, at: .init(source: source, file: "test.log", line: index + 1, offset: 0, time: nil),
-                    hits: hits, contextRules: context)
-            }
-        }
-        return classifier.finish()
+        CatalogCheck.classify(messages, matcher: matcher)
     }
 
     /// A fresh temporary directory.

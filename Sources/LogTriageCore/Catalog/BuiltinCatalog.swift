@@ -12,8 +12,8 @@ public enum BuiltinCatalog {
                     file: "patterns/\(name)", line: 0, column: 0, reason: "the embedded file is not UTF-8 text")
             }
             var incident = try CatalogLoader.parse(text, file: "patterns/\(name)")
-            // No such file exists where the binary is installed: say where it came from.
-            incident.origin = "the built-in catalog (patterns/\(name) in logtriage's source)"
+            // No such file exists where the binary is installed: reports say where it came from.
+            incident.isBuiltin = true
             incidents.append(incident)
         }
         return Catalog(incidents: incidents)

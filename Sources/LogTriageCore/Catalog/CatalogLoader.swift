@@ -22,6 +22,7 @@ public enum CatalogLoader {
     /// The keys an incident file may have; anything else is a typo worth reporting.
     static let incidentKeys: Set<String> = [
         "id", "title", "severity", "summary", "leads_to", "evidence", "values", "remediation", "examples",
+        "references",
     ]
     static let ruleKeys: Set<String> = ["name", "any", "ignore_case", "regex", "not", "context"]
     static let contextKeys: Set<String> = ["any", "within"]
@@ -31,6 +32,17 @@ public enum CatalogLoader {
 
     /// Loads every `*.yaml` / `*.yml` file of a folder, in name order.
     public static func load(directory: String) throws(CatalogError) -> [Incident] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+            throw CatalogError(
+                file: directory, line: 0, column: 0,
+                reason: "no such pattern folder; --patterns takes a folder of <id>.yaml files")
+        }
+        guard isFolder.boolValue else {
+            throw CatalogError(
+                file: directory, line: 0, column: 0,
+                reason: "is a file, not a folder; put it in a folder and give --patterns the folder")
+        }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -133,11 +145,15 @@ public enum CatalogLoader {
         }
 
         var examples = Incident.Examples(match: [], noMatch: [])
+        var lines = Incident.Lines(leadsTo: map["leads_to"]?.mark?.line ?? 0)
         if let examplesNode = map["examples"] {
             let exampleMap = try reader.mapping(examplesNode, what: "'examples'", allowed: exampleKeys)
             examples.match = try reader.optionalStrings(exampleMap, "match")
             examples.noMatch = try reader.optionalStrings(exampleMap, "no_match")
+            lines.match = reader.itemLines(exampleMap["match"])
+            lines.noMatch = reader.itemLines(exampleMap["no_match"])
         }
+        let references = try reader.optionalStrings(map, "references")
 
         return Incident(
             id: id,
@@ -150,7 +166,9 @@ public enum CatalogLoader {
             remediation: try reader.string(map, "remediation", in: root).trimmingCharacters(
                 in: .whitespacesAndNewlines),
             examples: examples,
-            origin: file
+            origin: file,
+            references: references,
+            lines: lines
         )
     }
 
@@ -263,6 +281,12 @@ struct NodeReader {
             throw error(node, "'\(key)' must be non-empty text")
         }
         return text
+    }
+
+    /// The line of each item of a sequence.
+    func itemLines(_ node: Node?) -> [Int] {
+        guard case .sequence(let items)? = node else { return [] }
+        return items.map { $0.mark?.line ?? 0 }
     }
 
     func optionalStrings(_ map: [String: Node], _ key: String) throws(CatalogError) -> [String] {

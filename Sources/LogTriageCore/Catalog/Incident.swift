@@ -32,8 +32,24 @@ public struct Incident: Equatable, Sendable {
     public var remediation: String
     /// Record sequences that must (and must not) yield this incident; checked by the tests.
     public var examples: Examples
-    /// Where the incident was loaded from, for messages.
+    /// The file the incident was loaded from, for messages (for a built-in incident, its path in the source).
     public var origin: String
+    /// Part of the catalog compiled into the binary: `origin` names no file where the binary is installed.
+    public var isBuiltin = false
+    /// Where it was defined, in words: the file, or the built-in catalog and the file's path in the source.
+    public var definedIn: String {
+        isBuiltin ? "the built-in catalog (\(origin) in logtriage's source)" : origin
+    }
+    /// Where each wording comes from: upstream source files or documents.
+    public var references: [String] = []
+    /// Lines in `origin` of what checks report on (0 where unknown).
+    public var lines = Lines()
+
+    public struct Lines: Equatable, Sendable {
+        public var leadsTo = 0
+        public var match: [Int] = []
+        public var noMatch: [Int] = []
+    }
 
     public struct ValueLabel: Equatable, Sendable {
         public var name: String

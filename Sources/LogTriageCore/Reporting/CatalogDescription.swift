@@ -3,7 +3,7 @@
 public enum CatalogDescription {
     public static func render(_ incident: Incident) -> String {
         var out = "\(incident.title)\n"
-        out += "id: \(incident.id)\nseverity: \(incident.severity.rawValue)\ndefined in: \(incident.origin)\n\n"
+        out += "id: \(incident.id)\nseverity: \(incident.severity.rawValue)\ndefined in: \(incident.definedIn)\n\n"
         out += "\(incident.summary)\n\n"
         out += "Evidence (a record matching any rule):\n"
         for rule in incident.evidence {

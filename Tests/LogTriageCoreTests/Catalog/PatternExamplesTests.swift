@@ -1,10 +1,19 @@
+import Foundation
 import Testing
 
 @testable import LogTriageCore
 
 /// Every incident in `patterns/` carries examples that must, and near misses that must not, yield it.
 @Suite struct PatternExamplesTests {
-    static let catalog: Catalog = (try? TestSupport.repositoryCatalog()) ?? Catalog(incidents: [])
+    /// The ids, from the file names: listing the folder needs no parsing, so a file that does not load fails its
+    /// own test below instead of vanishing from the list.
+    static let ids: [String] =
+        ((try? FileManager.default.contentsOfDirectory(atPath: TestSupport.repositoryRoot + "/patterns")) ?? [])
+        .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+
+    @Test func thePatternFolderIsListed() {
+        #expect(Self.ids.count >= 16, "patterns/ lists \(Self.ids)")
+    }
 
     @Test func theRepositoryCatalogLoadsAndCoversTheDesignedIncidents() throws {
         let catalog = try TestSupport.repositoryCatalog()
@@ -26,20 +35,43 @@ import Testing
         }
     }
 
-    @Test(arguments: PatternExamplesTests.catalog.incidents.map(\.id))
+    /// The checks `logtriage patterns check` runs, per incident: its match examples yield it and nothing else, its
+    /// near misses do not yield it, its `leads_to` names known incidents.
+    @Test(arguments: PatternExamplesTests.ids)
     func examplesBehave(id: String) throws {
-        let incident = try #require(Self.catalog.incident(id: id))
-        // One matcher per test: matchers keep per-record scratch state and tests run in parallel.
-        let matcher = CatalogMatcher(catalog: Self.catalog)
-        for example in incident.examples.match {
-            let lines = example.split(separator: "\n").map(String.init)
-            let found = TestSupport.classify(lines, matcher: matcher)
-            #expect(found.contains { $0.incident.id == id }, "\(id) should match: \(example)")
-        }
-        for example in incident.examples.noMatch {
-            let lines = example.split(separator: "\n").map(String.init)
-            let found = TestSupport.classify(lines, matcher: matcher)
-            #expect(!found.contains { $0.incident.id == id }, "\(id) should not match: \(example)")
-        }
+        let catalog = try TestSupport.repositoryCatalog()
+        let check = CatalogCheck(catalog: catalog, ids: [id])
+        #expect(check.incidents == 1, "\(id).yaml defines \(id)")
+        #expect(check.failures.isEmpty, "\(check.failures.map(\.description).joined(separator: "\n"))")
+    }
+
+    /// The check itself fails on each kind of mistake, with the file and line of the example.
+    @Test func theCheckCatchesEachKindOfMistake() throws {
+        let text = """
+            id: demo
+            title: Demo
+            severity: error
+            summary: s
+            leads_to: [no-such-incident]
+            evidence:
+              - name: r
+                any: ['disk is full']
+            remediation: r
+            examples:
+              match:
+                - 'the disk is nearly full'
+                - 'disk is full; also Worker failed to boot'
+              no_match:
+                - 'disk is full, really'
+            """
+        let demo = try CatalogLoader.parse(text, file: "demo.yaml")
+        let other = ClassifierTests.incident("boot", rules: [ClassifierTests.rule("b", ["Worker failed to boot"])])
+        let check = CatalogCheck(catalog: Catalog(incidents: [demo, other]), ids: ["demo"])
+        let found = check.failures.map { "\($0.file):\($0.line) \($0.isOverlap)" }
+        #expect(found == ["demo.yaml:5 false", "demo.yaml:12 false", "demo.yaml:13 true", "demo.yaml:15 false"])
+        #expect(check.failures[0].message.contains("no-such-incident"))
+        #expect(check.failures[1].message.hasPrefix("match example does not yield demo"))
+        #expect(check.failures[2].message.hasPrefix("match example also yields boot"))
+        #expect(check.failures[3].message.hasPrefix("no_match example yields demo"))
     }
 }

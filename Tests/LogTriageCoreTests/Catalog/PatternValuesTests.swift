@@ -36,7 +36,7 @@ import Testing
 
     @Test(arguments: PatternValuesTests.cases)
     func extractsTheRecordsOwnValues(_ example: Case) throws {
-        let matcher = CatalogMatcher(catalog: PatternExamplesTests.catalog)
+        let matcher = CatalogMatcher(catalog: try TestSupport.repositoryCatalog())
         let found = TestSupport.classify([example.record], matcher: matcher)
         let report = try #require(found.first { $0.incident.id == example.incident })
         let values = Dictionary(uniqueKeysWithValues: report.values.map { ($0.name, $0.values) })
