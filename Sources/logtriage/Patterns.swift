@@ -1,10 +1,11 @@
 import ArgumentParser
+import Foundation
 import LogTriageCore
 
 struct Patterns: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the incident catalog: what logtriage recognises and how it says to fix it.",
-        subcommands: [List.self, Show.self, Check.self],
+        subcommands: [List.self, Show.self, Check.self, Test.self],
         defaultSubcommand: List.self
     )
 
@@ -75,6 +76,62 @@ struct Patterns: ParsableCommand {
                     + "example\(check.examples == 1 ? "" : "s"), \(check.failures.count) failure\(check.failures.count == 1 ? "" : "s")"
             )
             if !check.failures.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show, per rule, which records of a sample log match and which are rejected, and why.",
+            discussion: """
+                LOGFILE is read as scan reads it (any format, gzip, a folder, or - for standard input). For each \
+                rule of the incidents tested: the records it matched, with the values it extracts, and the records \
+                that contain one of its literals but were rejected: by a `not` literal, by the regex, or because no \
+                context record was near. A summary line ends the report. Exit status: 0 when a rule matched, 1 \
+                when none did, 2 on an error.
+                """)
+
+        @Argument(
+            help: ArgumentHelp("A sample log, a folder, or - for standard input.", valueName: "logfile"),
+            completion: .file())
+        var path: String
+
+        @Option(
+            help: ArgumentHelp("Test only this incident (may be given more than once).", valueName: "id"),
+            completion: .custom { words, _, prefix in Patterns.incidentIDs(words: words, prefix: prefix) })
+        var id: [String] = []
+
+        @Flag(help: "Also list the records that no rule tested matched.")
+        var showMisses = false
+
+        @Option(help: ArgumentHelp("Records shown per list (0: all).", valueName: "n"))
+        var maxShown = 10
+
+        @OptionGroup var formatOption: FormatOption
+        @OptionGroup var catalogOptions: CatalogOptions
+
+        func validate() throws {
+            if maxShown < 0 { throw ValidationError("--max-shown must be 0 (all) or more.") }
+        }
+
+        func run() throws {
+            let catalog = try catalogOptions.load()
+            for unknown in id where catalog.incident(id: unknown) == nil {
+                throw UserError("no incident has the id '\(unknown)'; `logtriage patterns list` shows them all.")
+            }
+            var configuration = ScanConfiguration(
+                paths: [path], format: formatOption.logFormat, catalog: catalog, jobs: 1)
+            configuration.zone = .utc
+            let sample = PatternTest.read(configuration)
+            for error in sample.result.errors {
+                FileHandle.standardError.write(Data("logtriage: \(error.source): \(error.message)\n".utf8))
+            }
+            let test = PatternTest(catalog: catalog, ids: id.isEmpty ? nil : Set(id), records: sample.records)
+            print(
+                PatternTestReport(
+                    test: test, sample: sample, maxShown: maxShown, showMisses: showMisses,
+                    everyRule: !id.isEmpty
+                ).render(), terminator: "")
+            if test.results.allSatisfy({ $0.matched.isEmpty }) { throw ExitCode(1) }
         }
     }
 

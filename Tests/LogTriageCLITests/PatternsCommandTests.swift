@@ -80,3 +80,24 @@ import Testing
         #expect(!file.stderr.contains("NSCocoaErrorDomain"))
     }
 }
+
+extension PatternsCommandTests {
+    @Test func patternsTestExplainsASampleAndEndsWithASummary() throws {
+        let sample =
+            "2025/08/05 01:03:02 [emerg] 1#1: bind() to 0.0.0.0:80 failed (98: Address already in use)\n"
+            + "nothing to see\n"
+        let run = try CLI.run(
+            ["patterns", "test", "--id", "port-already-in-use", "--show-misses", "-"],
+            stdin: Data(sample.utf8))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("port-already-in-use / nginx-bind: 1 matched, 0 rejected"))
+        #expect(run.stdout.contains("matched  stdin:1  address=0.0.0.0 port=80"))
+        #expect(run.stdout.contains("Records no rule tested matched (1):\n  stdin:2\n      nothing to see"))
+        #expect(run.stdout.contains("Summary: 2 records; 1 matched 2 rules of 1 incident; 0 rejected"))
+        let none = try CLI.run(["patterns", "test", "-"], stdin: Data("nothing to see\n".utf8))
+        #expect(none.status == 1)
+        let unknown = try CLI.run(["patterns", "test", "--id", "no-such", "-"], stdin: Data())
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no incident has the id 'no-such'"))
+    }
+}

@@ -68,6 +68,9 @@ public final class Classifier {
     }
 
     /// The number for a source named by a record's own bytes (a journald unit, a compose service). O(length).
+    /// The name of source `number`.
+    func sourceName(_ number: Int) -> String { sourceTable.names[number] }
+
     func source(namedBytes bytes: UnsafeRawBufferPointer) -> Int {
         let number = sourceTable.number(forBytes: bytes)
         if number == sources.count { sources.append(SourceState()) }

@@ -1,5 +1,16 @@
 import Foundation
 
+/// One decoded record, as `ScanConfiguration.recordTap` sees it.
+public struct TappedRecord: Sendable {
+    public var source: String
+    public var file: String
+    public var line: Int
+    public var time: Int64?
+    /// The message; nil when its buffer held no literal of the catalog (it cannot be evidence or context) and
+    /// `candidateGates` skipped decoding it.
+    public var message: [UInt8]?
+}
+
 /// Everything a scan needs, resolved from the command line: the pipeline's single input.
 public struct ScanConfiguration: Sendable {
     /// Files, directories, or `-` for standard input.
@@ -33,6 +44,12 @@ public struct ScanConfiguration: Sendable {
     public var cancellation: ScanCancellation?
     /// Stored bytes read between two progress reports.
     public var progressInterval: Int64 = 8 << 20
+    /// Sees every record in the window as it is decoded, in input order with `jobs: 1`: how `patterns test`
+    /// explains each rule's decision on a sample log. Nil in a scan.
+    public var recordTap: (@Sendable (TappedRecord) -> Void)?
+    /// Whether decoders skip the records whose bytes hold no literal of the catalog (`CandidateGate`); false
+    /// decodes every record in full, for a tap that shows every message.
+    public var candidateGates = true
 
     /// The smallest chunk: a file's format is detected from its first 64 KiB.
     public static let minimumChunkSize = 64 << 10

@@ -22,6 +22,7 @@ struct ScanSink: RecordSink {
     private var lastTimes: [Int64?] = []
     private var hits: [CatalogMatcher.Hit] = []
     private var contextRules: [Int] = []
+    private let tap: (@Sendable (TappedRecord) -> Void)?
 
     init(matcher: CatalogMatcher, configuration: ScanConfiguration) {
         self.matcher = matcher
@@ -30,6 +31,7 @@ struct ScanSink: RecordSink {
         self.window = WindowFilter(
             since: configuration.since, until: configuration.until, strict: configuration.strictWindow)
         self.problems = ProblemLog(limit: configuration.maxProblemsPerFile)
+        self.tap = configuration.recordTap
     }
 
     /// A sink that counts into `classifier`, shared with other sinks: the live pipeline's, one sink per followed
@@ -84,6 +86,12 @@ struct ScanSink: RecordSink {
         let time = record.time ?? lastTimes[source]
         lastTimes[source] = time
         guard window.admits(time) else { return }
+        if let tap {
+            tap(
+                TappedRecord(
+                    source: classifier.sourceName(source), file: record.startsInPreviousFile ? previousFile : file,
+                    line: record.line, time: time, message: record.isCandidate ? Array(record.message) : nil))
+        }
         if record.isCandidate {
             matcher.match(record.message, hits: &hits, contextRules: &contextRules)
             for rule in matcher.limitReached {

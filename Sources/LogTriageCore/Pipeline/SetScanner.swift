@@ -122,7 +122,7 @@ final class SetScanner {
         if decoder == nil || detected != format {
             decoder?.finish(into: &sink)
             var context = DecoderContext(modified: input.modified, zone: configuration.zone)
-            context.gates = sink.matcher.program.gates
+            if configuration.candidateGates { context.gates = sink.matcher.program.gates }
             decoder = DecoderFactory.make(for: detected, context: context, sink: ScanSink.self)
             format = detected
         }
