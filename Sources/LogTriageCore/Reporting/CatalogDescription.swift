@@ -33,6 +33,10 @@ public enum CatalogDescription {
         for line in incident.remediation.split(separator: "\n", omittingEmptySubsequences: false) {
             out += line.isEmpty ? "\n" : "  \(line)\n"
         }
+        if !incident.references.isEmpty {
+            out += "\nReferences (where each wording comes from):\n"
+            for reference in incident.references { out += "  \(reference)\n" }
+        }
         return out
     }
 }
