@@ -36,7 +36,7 @@ import Testing
         ])
         #expect(
             ids.stdout.split(separator: "\n").sorted() == [
-                "mysql-config-no-group", "mysql-oom-killed", "mysql-unknown-option",
+                "mysql-access-denied", "mysql-config-no-group", "mysql-oom-killed", "mysql-unknown-option",
             ])
     }
 }

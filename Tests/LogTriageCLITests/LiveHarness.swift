@@ -40,8 +40,9 @@ enum Live {
         private let outPath: String
         private let errPath: String
 
-        /// Runs `logtriage tail arguments…`, writing to `output`.out and `output`.err.
-        init(_ arguments: [String], output: String) throws {
+        /// Runs `logtriage tail arguments…`, writing to `output`.out and `output`.err, and returns once it follows
+        /// its inputs (or has ended); with `waitForStart` false at once (a kill may then fall during its start).
+        init(_ arguments: [String], output: String, waitForStart: Bool = true) throws {
             outPath = output + ".out"
             errPath = output + ".err"
             FileManager.default.createFile(atPath: outPath, contents: nil)
@@ -55,6 +56,20 @@ enum Live {
             process.standardError = FileHandle(forWritingAtPath: errPath)
             process.standardInput = FileHandle.nullDevice
             try process.run()
+            // Writing before tail has looked at its inputs would test its start, not its following.
+            if waitForStart { waitUntilFollowing() }
+        }
+
+        /// Waits until tail says it follows its inputs (its first line on standard error); false after `seconds`.
+        @discardableResult
+        func waitUntilFollowing(seconds: Double = 20) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if stderr.contains("logtriage: following ") { return true }
+                if !process.isRunning { return false }
+                usleep(20_000)
+            }
+            return false
         }
 
         var stdout: String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }

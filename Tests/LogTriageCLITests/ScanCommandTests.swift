@@ -224,7 +224,7 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.stderr.hasPrefix("logtriage: Unknown option '--bogus'"))
         let patterns = try CLI.run(["scan", "-p", "/nonexistent-patterns", "-"], stdin: Data())
-        #expect(patterns.stderr.hasPrefix("logtriage: pattern file /nonexistent-patterns: "))
+        #expect(patterns.stderr.hasPrefix("logtriage: /nonexistent-patterns: no such pattern folder"))
         let missing = try CLI.run(["scan", "/nonexistent-log"])
         #expect(missing.stderr.hasPrefix("logtriage: /nonexistent-log: "))
         for run in [since, unknown, patterns, missing] {

@@ -86,7 +86,7 @@ import Glibc
             kills += 1
             // Sometimes stay down for a while, so that a rotation happens while nobody follows.
             if Bool.random(using: &random) { usleep(UInt32.random(in: 100_000...500_000, using: &random)) }
-            tail = try Live.TailProcess(arguments, output: root + "/run\(kills)")
+            tail = try Live.TailProcess(arguments, output: root + "/run\(kills)", waitForStart: false)
         }
         let failure = writer.finish()
         #expect(failure == nil, "\(failure ?? "")")

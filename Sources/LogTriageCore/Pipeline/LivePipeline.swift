@@ -63,6 +63,20 @@ public final class LivePipeline {
 
     /// Follows until SIGINT or SIGTERM (or the end of the stream, when only a stream is followed), then returns
     /// the summary of what was seen. Throws when the state store cannot be used.
+    /// What is followed, for the line on standard error that says following has begun.
+    private func followedDescription() -> String {
+        var parts: [String] = []
+        if configuration.standardInput { parts.append("standard input") }
+        if configuration.journal { parts.append("the journal") }
+        let paths = configuration.scan.paths.filter { $0 != "-" }
+        if !paths.isEmpty {
+            parts.append(
+                "\(followers.count) file\(followers.count == 1 ? "" : "s") in "
+                    + paths.map(TerminalText.visible).joined(separator: ", "))
+        }
+        return parts.joined(separator: " and ")
+    }
+
     public func run() throws(StateError) -> ScanResult {
         let started = Date()
         store = try StateStore(directory: configuration.stateDirectory, writer: true)
@@ -75,7 +89,9 @@ public final class LivePipeline {
         let allTime = try store.tally(
             sinceMinute: nil, incidents: program.table.incidents, maxEvidence: configuration.scan.maxEvidence)
         for report in allTime.tally.reports() { totals[report.incident.id] = report.count }
-        if let reason = watcher.fallbackReason { warn("inotify cannot be used (\(reason)); polling every 0.25 s") }
+        if let reason = watcher.fallbackReason {
+            warn("logtriage: warning: inotify cannot be used (\(reason)); polling every 0.25 s")
+        }
         installSignalHandlers()
 
         if configuration.standardInput {
@@ -97,6 +113,7 @@ public final class LivePipeline {
         discover(startup: true, stored: byPath)
         for row in stored { written[row.id] = row }
         try flush(now: Self.monotonic())
+        warn("logtriage: following " + followedDescription() + "; state in \(configuration.stateDirectory)")
 
         var lastCycle = Self.monotonic()
         while !signals.stop {

@@ -278,10 +278,11 @@ import Testing
                 literals.append(Literal(text, ignoreCase: rule.ignoreCase))
             }
         }
-        let prefilter = Prefilter(literals)
-        #expect(prefilter.isWorthwhile, "estimated pass share \(prefilter.passShare)")
-        #expect(prefilter.width == 3)
-        #expect(LiteralAutomaton(literals).prefilter != nil)
+        // Past `maximumFingerprintLiterals` the automaton uses the hashed prefixes, which must be selective.
+        #expect(literals.count > LiteralAutomaton.maximumFingerprintLiterals)
+        let hashed = HashPrefilter(literals)
+        #expect(hashed.passShare <= Prefilter.maximumPassShare, "estimated pass share \(hashed.passShare)")
+        #expect(LiteralAutomaton(literals).hashPrefilter != nil)
     }
 
     @Test func unselectiveLiteralsFallBackToThePlainAutomaton() {

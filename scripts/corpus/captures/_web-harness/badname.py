@@ -1,0 +1,2 @@
+from json import loads_fast  # name that does not exist
+app = None

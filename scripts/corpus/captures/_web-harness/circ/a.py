@@ -1,0 +1,2 @@
+from b import helper
+def thing(): pass

@@ -1,0 +1,2 @@
+import flask_sqlalchemy  # not installed in this venv
+app = None

@@ -1,0 +1,2 @@
+import socket, sys
+socket.getaddrinfo(sys.argv[1], 80)

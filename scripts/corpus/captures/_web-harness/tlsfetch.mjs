@@ -1,0 +1,2 @@
+const [url] = process.argv.slice(2);
+await fetch(url);
