@@ -256,6 +256,8 @@ class NginxError(Stream):
                     f"an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/"
                     f"{int(random_() * 10)}/{int(random_() * 100):02d}/{self.conn:010d} while reading upstream" + tail)
             elif r < 0.6:
+                # An upstream that times out is the upstream-timeout incident (users see 504).
+                self.plant("upstream-timeout")
                 yield head + "upstream timed out (110: Connection timed out) while reading response header from upstream" + tail
             elif r < 0.75:
                 yield head.replace("[error]", "[info]") + f"client {ip} closed keepalive connection (104: Connection reset by peer)\n"

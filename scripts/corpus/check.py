@@ -27,7 +27,8 @@ def load_patterns():
         assert p["id"] == fn[:-5], fn
         for r in p["evidence"]:
             r["_lits"] = [l.lower() if r.get("ignore_case") else l for l in r["any"]]
-            r["_re"] = re.compile(r["regex"].replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")) if r.get("regex") else None
+            # PCRE2's (*COMMIT) only stops retries at later start positions; Python's re has no such verb.
+            r["_re"] = re.compile(r["regex"].replace("(*COMMIT)", "").replace("(?<", "(?P<").replace("(?P<=", "(?<=").replace("(?P<!", "(?<!")) if r.get("regex") else None
         pats.append(p)
     return pats
 

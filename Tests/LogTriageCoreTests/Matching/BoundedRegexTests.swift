@@ -59,3 +59,36 @@ import Testing
         #expect(result.errors.first?.message.contains("on 2 records") == true)
     }
 }
+
+/// Every built-in rule's regex on lines made to be hard for it: its own literal, then 4 KB, 100 KB or 1 MB of
+/// what makes a backtracking engine try again at every position (spaces, quotes, brackets, digits, the literal
+/// itself). None may reach the match limit, which would cut a real record off. The limit catches exponential
+/// backtracking, not a quadratic scan (the JIT does not count those steps): how long each rule takes on such lines
+/// is measured by `Benchmarks/hostile-lines.py`.
+@Suite struct CatalogRegexHostileLineTests {
+    static let fillers = [" ", "a", "(a ", "'x' ", "\"x\": ", "1", "=x, ", "/x", "\\x16", "[0] "]
+
+    @Test func noBuiltInRuleReachesTheLimitOnAHostileLine() throws {
+        let catalog = try TestSupport.repositoryCatalog()
+        var checked = 0
+        for incident in catalog.incidents {
+            for rule in incident.evidence {
+                guard let pattern = rule.regex, let literal = rule.any.first else { continue }
+                let regex = try BoundedRegex(pattern)
+                for filler in Self.fillers + [literal + " "] {
+                    let long = filler == " " || filler == literal + " "
+                    for size in long ? [4 << 10, 100 << 10, 1 << 20] : [4 << 10, 100 << 10] {
+                        // Doubled rather than appended piece by piece: a megabyte is 20 steps.
+                        var filling = Array(filler.utf8)
+                        while filling.count < size { filling += filling }
+                        let line = Array(literal.utf8) + filling.prefix(size)
+                        let outcome = line.withUnsafeBytes { regex.match($0) }
+                        #expect(outcome != .limitReached, "\(incident.id)/\(rule.name): \(size) bytes of '\(filler)'")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked > 1000)
+    }
+}
