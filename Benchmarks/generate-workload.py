@@ -324,7 +324,8 @@ class DockerWeb(Stream):
                         self.gunicorn(1, "ERROR", "Reason: Worker failed to boot."),
                     ])
                 else:
-                    self.plant("port-already-in-use")
+                    # Two records of evidence: the conflict and gunicorn's "Retrying" right after it.
+                    self.plant("port-already-in-use", 2)
                     yield self.lines_for([
                         self.gunicorn(1, "INFO", "Starting gunicorn 21.2.0"),
                         self.gunicorn(1, "ERROR", "Connection in use: ('0.0.0.0', 8000)"),
