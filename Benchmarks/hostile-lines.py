@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time every literal of the catalog on hostile lines: how long one record made to be hard costs each rule.
 
-For each literal of patterns/ (Benchmarks/literals.py), writes one record of SIZE bytes: the literal, then the
+For each literal of patterns/ (or of --patterns DIR, which the scans then load) (Benchmarks/literals.py), writes one record of SIZE bytes: the literal, then the
 literal followed by a space over and over (what makes an unanchored rule start again at every occurrence), and
 another record of the literal followed by spaces; scans each with `logtriage scan` and reports the slowest. A
 rule whose regex is quadratic on such a line shows as seconds where the others take milliseconds.
@@ -40,7 +40,8 @@ def main():
                 with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
                     f.write(literal + body + "\n")
                 start = time.monotonic()
-                subprocess.run([args.bin, "scan", "--no-progress", "-o", "json", path], capture_output=True)
+                extra = ["-p", args.patterns] if args.patterns else []
+                subprocess.run([args.bin, "scan", "--no-progress", "-o", "json"] + extra + [path], capture_output=True)
                 results.append((time.monotonic() - start, literal, name))
     results.sort(reverse=True)
     print(f"{len(results)} scans of one {args.size} record each ({len(literals)} literals x 2 shapes), {args.bin}")
