@@ -45,6 +45,12 @@ struct JournalExportDecoder: LogDecoder {
     private var offset: Int64 = 0
     /// Whether the current field has already been reported as over-long.
     private var fieldTruncated = false
+    /// The bytes of the binary value being read (when its length fits a record), and the file offset they start at:
+    /// read again when the length proves wrong.
+    private var replay: [UInt8] = []
+    private var replayStart: Int64 = 0
+    private var keepsReplay = false
+    private var binaryLength: UInt64 = 0
 
     init(context: DecoderContext) {
         maxFieldBytes = context.maxRecordBytes
@@ -73,8 +79,16 @@ struct JournalExportDecoder: LogDecoder {
             cursor: lastCursor.isEmpty ? nil : String(decoding: lastCursor, as: UTF8.self))
     }
 
-    /// Advances the state machine over `bytes`, handing on each entry as its blank line arrives. O(`bytes.count`).
+    /// Advances the state machine over `bytes`, handing on each entry as its blank line arrives. O(`bytes.count`),
+    /// plus at most `maxFieldBytes` read again for each binary length that proves wrong.
     mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) {
+        var again = step(bytes, into: &sink)
+        while let replay = again { again = replay.withUnsafeBytes { step($0, into: &sink) } }
+    }
+
+    /// One pass of the state machine; returns the bytes to read again when a binary length proved wrong (with
+    /// `offset` set back to where they start), nil otherwise.
+    private mutating func step<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) -> [UInt8]? {
         var i = 0
         let n = bytes.count
         while i < n {
@@ -160,19 +174,31 @@ struct JournalExportDecoder: LogDecoder {
                     skipEntry(because: "a binary field's length, \(value), is implausible", into: &sink)
                 } else {
                     state = value == 0 ? .binaryEnd : .binary(field, remaining: value)
+                    // A value that fits a record is kept as read, so that if its length proves wrong the entries it
+                    // swallowed are read again.
+                    keepsReplay = value <= UInt64(maxFieldBytes)
+                    replay.removeAll(keepingCapacity: true)
+                    replayStart = offset + Int64(i)
+                    binaryLength = value
                 }
 
             case .binary(let field, let remaining):
                 let take = Int(min(remaining, UInt64(n - i)))
                 // Safe because take <= n - i.
                 if let field { store(UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)]), in: field, into: &sink) }
+                if keepsReplay { replay.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + take)])) }
                 i += take
                 state = remaining == UInt64(take) ? .binaryEnd : .binary(field, remaining: remaining - UInt64(take))
 
             case .binaryEnd:
                 if bytes[i] == UInt8(ascii: "\n") {
                     state = .fieldStart
+                    keepsReplay = false
                     i += 1
+                } else if keepsReplay {
+                    // The length ran past the value: read what it covered again, from the next blank line.
+                    offset += Int64(i)
+                    return resynchronise(then: UnsafeRawBufferPointer(rebasing: bytes[i..<n]), into: &sink)
                 } else {
                     skipEntry(because: "a binary field's value is not followed by a newline", into: &sink)
                 }
@@ -192,6 +218,25 @@ struct JournalExportDecoder: LogDecoder {
             }
         }
         offset += Int64(n)
+        return nil
+    }
+
+    /// After a binary length that ran past its value (and the entry's end): reports it, skips the entry, and returns
+    /// the bytes the value swallowed followed by `rest`, to be read again from the next blank line on. `offset` must
+    /// be the file offset of `rest`; it is set back to that of the returned bytes.
+    private mutating func resynchronise<S: RecordSink>(
+        then rest: UnsafeRawBufferPointer, into sink: inout S
+    ) -> [UInt8] {
+        report(
+            "a binary field's length, \(binaryLength), runs past its value; the entry was skipped and what the length "
+                + "covered is read again from the next blank line", into: &sink)
+        state = .skipEntry(afterNewline: false)
+        keepsReplay = false
+        var again = replay
+        again.append(contentsOf: rest)
+        replay.removeAll(keepingCapacity: true)
+        offset = replayStart
+        return again
     }
 
     /// Ends the current file: an entry without its final blank line is complete, one cut inside a binary field or
@@ -202,6 +247,12 @@ struct JournalExportDecoder: LogDecoder {
             if inEntry { endEntry(into: &sink) }
         case .name:
             skipEntry(because: "the file ends inside a field name", into: &sink)
+        case .binary where keepsReplay:
+            // The length ran past the end of the file: what it covered may hold whole entries.
+            let again = resynchronise(then: UnsafeRawBufferPointer(start: nil, count: 0), into: &sink)
+            again.withUnsafeBytes { feed($0, into: &sink) }
+            endOfFile(into: &sink)
+            return
         case .length, .binary:
             skipEntry(because: "the file ends inside a binary field", into: &sink)
         case .skipEntry:

@@ -17,6 +17,40 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
 
 @Suite struct JournalExportDecoderTests {
     private let make = { JournalExportDecoder(context: testContext()) }
+    static let resumes = "the entry was skipped and what the length covered is read again from the next blank line"
+
+    /// A binary length longer than its value swallows the entries after it, up to the end of the file or not: they
+    /// are read again from the next blank line, in every chunking.
+    @Test func aBinaryLengthThatRunsPastItsValueLosesNoFollowingEntry() {
+        let good1 = text("MESSAGE", "before") + blank
+        var length = UInt64(500).littleEndian
+        let bad = Array("MESSAGE\n".utf8) + withUnsafeBytes(of: &length) { Array($0) } + Array("short\n".utf8) + blank
+        let good2 = text("MESSAGE", "swallowed, then read again") + blank
+        let good3 = text("MESSAGE", "after") + blank
+        let filler = Array(repeating: UInt8(ascii: "x"), count: 600) + blank + blank
+        // Past the end of the file: the length covers good2 and good3 and the file ends first.
+        let pastEnd = decodeInAllChunkings([good1 + bad + good2 + good3], with: make)
+        #expect(
+            pastEnd.records.map { String(decoding: $0.bytes, as: UTF8.self) } == [
+                "before", "swallowed, then read again", "after",
+            ])
+        #expect(pastEnd.records.map(\.line) == [1, 3, 4])
+        #expect(
+            pastEnd.records.map(\.offset) == [
+                0, Int64(good1.count + bad.count), Int64(good1.count + bad.count + good2.count),
+            ])
+        #expect(
+            pastEnd.problems.map(\.message) == [
+                "entry 2: a binary field's length, 500, runs past its value; \(Self.resumes)"
+            ])
+        // Within the file: the length ends in the filler, whose next byte is not the value's newline.
+        let within = decodeInAllChunkings([good1 + bad + good2 + filler + good3], with: make)
+        #expect(
+            within.records.map { String(decoding: $0.bytes, as: UTF8.self) } == [
+                "before", "swallowed, then read again", "after",
+            ])
+        #expect(within.problems.count == 2, "the bad length, then the filler that is no entry: \(within.problems)")
+    }
 
     @Test func decodesTextAndBinaryFields() {
         let entry1 =
@@ -127,7 +161,7 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
                         "entry 4: a binary field's length, 4415013355603051853, is implausible; the entry was skipped"),
                 DecodeProblem(
                     line: 5, offset: offsets[4],
-                    message: "entry 5: a binary field's value is not followed by a newline; the entry was skipped"),
+                    message: "entry 5: a binary field's length, 2, runs past its value; \(Self.resumes)"),
             ])
     }
 
@@ -144,7 +178,8 @@ private let blank: [UInt8] = [UInt8(ascii: "\n")]
         #expect(
             result.problems == [
                 DecodeProblem(
-                    line: 2, offset: 15, message: "entry 2: the file ends inside a binary field; the entry was skipped")
+                    line: 2, offset: 15,
+                    message: "entry 2: a binary field's length, 9, runs past its value; \(Self.resumes)")
             ])
     }
 
