@@ -15,9 +15,10 @@ struct CatalogOptions: ParsableArguments {
 
     /// The built-in catalog plus the user's folders. With `checkExamples`, the folders' incidents must pass their
     /// own examples (`CatalogCheck`); another incident that one of their match examples also yields is a warning.
-    func load() throws -> Catalog { try Self.load(directories: directories, checkExamples: true) }
+    func load() throws -> Catalog { try Self.load(directories: directories, checkExamples: true).catalog }
 
-    static func load(directories: [String], checkExamples: Bool) throws -> Catalog {
+    /// The catalog and the ids the folders define (the incidents to check).
+    static func load(directories: [String], checkExamples: Bool) throws -> (catalog: Catalog, added: Set<String>) {
         var catalog = try builtin()
         var added: Set<String> = []
         for directory in directories {
@@ -41,7 +42,7 @@ struct CatalogOptions: ParsableArguments {
                 )
             }
         }
-        return catalog
+        return (catalog, added)
     }
 
     static func builtin() throws -> Catalog {
@@ -49,7 +50,7 @@ struct CatalogOptions: ParsableArguments {
     }
 
     /// One folder's incidents, with an error naming the file and line of a problem.
-    static func loadFolder(_ directory: String) throws -> [Incident] {
+    private static func loadFolder(_ directory: String) throws -> [Incident] {
         do { return try CatalogLoader.load(directory: directory) } catch { throw UserError("\(error)") }
     }
 }

@@ -60,15 +60,9 @@ struct Patterns: ParsableCommand {
         var directories: [String] = []
 
         func run() throws {
-            let catalog = try CatalogOptions.load(directories: directories, checkExamples: false)
-            var ids: Set<String>?
-            if !directories.isEmpty {
-                ids = []
-                for directory in directories {
-                    for incident in try CatalogOptions.loadFolder(directory) { ids?.insert(incident.id) }
-                }
-            }
-            let check = CatalogCheck(catalog: catalog, ids: ids)
+            // Each folder is read once: the ids it defines come back with the catalog.
+            let (catalog, added) = try CatalogOptions.load(directories: directories, checkExamples: false)
+            let check = CatalogCheck(catalog: catalog, ids: directories.isEmpty ? nil : added)
             for failure in check.failures { print(failure) }
             let what = directories.isEmpty ? "the built-in catalog" : directories.joined(separator: ", ")
             print(

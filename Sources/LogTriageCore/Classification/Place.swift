@@ -80,11 +80,7 @@ public struct PlaceSpan: Codable, Equatable, Sendable {
         self.firstSeen = evidence.time
         self.lastSeen = evidence.time
         self.first = evidence
-        if let time = evidence.time { marks = [Mark(minute: Self.minute(of: time), first: evidence)] }
-    }
-
-    static func minute(of time: Int64) -> Int64 {
-        time >= 0 ? time / 60_000_000 : (time - 59_999_999) / 60_000_000
+        if let time = evidence.time { marks = [Mark(minute: Timestamp.minute(of: time), first: evidence)] }
     }
 
     /// Adds what `other` (the same place, later input) spans. Keeping the earliest and latest marks of a union is
@@ -122,7 +118,7 @@ public struct PlaceSpan: Codable, Equatable, Sendable {
 
     /// The earliest record that fell in the minutes from `start` to `end` (times in microseconds), if any was kept.
     func firstRecord(from start: Int64, to end: Int64) -> Evidence? {
-        let (low, high) = (Self.minute(of: start), Self.minute(of: end))
+        let (low, high) = (Timestamp.minute(of: start), Timestamp.minute(of: end))
         return marks.first { $0.minute >= low && $0.minute <= high }?.first
     }
 

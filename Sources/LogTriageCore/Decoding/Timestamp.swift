@@ -7,6 +7,12 @@ enum Timestamp {
     /// A parsed time and the index just past it.
     typealias Parsed = (micros: Int64, end: Int)
 
+    /// The minute since the epoch that a time in µs falls in (rounded down, before 1970 too): the unit the state
+    /// store files counts by and a place's marks keep.
+    static func minute(of micros: Int64) -> Int64 {
+        micros >= 0 ? micros / 60_000_000 : (micros - 59_999_999) / 60_000_000
+    }
+
     /// Parses RFC 3339 / ISO 8601: `2024-10-18T10:18:09(.fraction)?(Z|±HH:MM|±HHMM|±HH)?`.
     ///
     /// The date and time may be separated by `T` or a space, the fraction introduced by `.` or `,` (digits past

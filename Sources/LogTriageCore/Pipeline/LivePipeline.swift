@@ -392,9 +392,7 @@ public final class LivePipeline {
     }
 
     /// The minute (since the epoch) that a time in µs falls in: how the state store files what was counted.
-    public static func minute(of micros: Int64) -> Int64 {
-        micros >= 0 ? micros / 60_000_000 : (micros - 59_999_999) / 60_000_000
-    }
+    public static func minute(of micros: Int64) -> Int64 { Timestamp.minute(of: micros) }
 
     static func values(_ found: [(name: String, value: String)], of incident: Incident) -> [IncidentReport.Value] {
         var names = incident.valueLabels.map(\.name)
