@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogTriageCore
 
 @main
 struct LogTriage: ParsableCommand {
@@ -16,7 +17,8 @@ struct LogTriage: ParsableCommand {
     static func main() {
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            // The arguments with their exact bytes: a file name need not be UTF-8 (see `PathName`).
+            command = try parseAsRoot(Array(PathName.arguments.dropFirst()))
         } catch {
             fail(error, in: nil)
         }
@@ -30,7 +32,7 @@ struct LogTriage: ParsableCommand {
     private static func fail(_ error: Error, in subcommand: ParsableCommand.Type?) -> Never {
         if let exit = error as? ExitCode { Foundation.exit(exit.rawValue) }
         if let error = error as? UserError {
-            FileHandle.standardError.write(Data("logtriage: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("logtriage: \(visibleLines("\(error)"))\n".utf8))
             Foundation.exit(2)
         }
         if exitCode(for: error) == .success {
@@ -49,7 +51,13 @@ struct LogTriage: ParsableCommand {
             text = fullMessage(for: error)
             if text.hasPrefix("Error: ") { text = "logtriage: " + text.dropFirst("Error: ".count) }
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((visibleLines(text) + "\n").utf8))
         Foundation.exit(2)
+    }
+
+    /// A message that may quote an argument, made safe to print line by line.
+    private static func visibleLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalText.visible(String($0)) }
+            .joined(separator: "\n")
     }
 }

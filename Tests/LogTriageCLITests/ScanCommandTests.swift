@@ -306,6 +306,47 @@ import Testing
         #expect(stderr.contains("logtriage: \(root)/btmp: cannot open: Permission denied"), "\(stderr)")
     }
 
+    /// File names are bytes: one that is not UTF-8 is found in a walk and opened when named, shown as `\xHH` on a
+    /// terminal and in JSON, where `file_bytes` holds its exact bytes; control characters in a name cannot reach the
+    /// terminal.
+    @Test func fileNamesThatAreNotUTF8AreScannedAndShownEscaped() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
+        // The shell makes the names from octal escapes, so the bytes never pass through a Swift String.
+        let make =
+            "cd \"$1\" && printf '%s' \"$2\" > \"$(printf 'name_\\377.log')\" "
+            + "&& printf '%s' \"$2\" > \"$(printf 'evil\\033]0;owned\\007\\n.log')\""
+        let made = try CLI.run(executable: "/bin/sh", ["-c", make, "sh", directory, line])
+        try #require(made.status == 0, "\(made.stderr)")
+        let walked = try CLI.run(["scan", directory])
+        #expect(walked.status == 1, "\(walked.stderr)")
+        #expect(walked.stdout.contains(directory + "/name_\\xFF.log:1"), "\(walked.stdout)")
+        #expect(walked.stdout.contains(directory + "/evil^[]0;owned^G⏎.log:1"))
+        #expect(!walked.stdout.contains("\u{1B}]") && !walked.stdout.contains("\u{7}"))
+        let json = try CLI.run(["scan", "-o", "json", directory])
+        let files = try #require(json.json()["incidents"] as? [[String: Any]]).flatMap {
+            ($0["evidence"] as? [[String: Any]]) ?? []
+        }
+        let latin = try #require(files.first { ($0["file"] as? String)?.hasSuffix("/name_\\xFF.log") == true })
+        let exact = try #require(Data(base64Encoded: latin["file_bytes"] as? String ?? ""))
+        #expect(exact == Data(directory.utf8) + Data("/name_".utf8) + Data([0xFF]) + Data(".log".utf8))
+        #expect(files.filter { $0["file_bytes"] != nil }.count == 1, "a UTF-8 name needs no bytes")
+        #expect(json.stdout.contains("\"file\":\"\(directory)/evil\\u001b]0;owned\\u0007\\n.log\""))
+        // Named on the command line, with its bytes as they are.
+        let named = try CLI.run(
+            executable: "/bin/sh",
+            ["-c", "exec \"$0\" scan -o json \"$1/$(printf 'name_\\377.log')\"", CLI.binary, directory])
+        #expect(named.status == 1, "\(named.stderr)")
+        let document = try named.json()
+        #expect((document["errors"] as? [Any])?.isEmpty == true)
+        #expect((document["incidents"] as? [[String: Any]])?.first?["id"] as? String == "port-already-in-use")
+        let missing = try CLI.run(
+            executable: "/bin/sh", ["-c", "exec \"$0\" scan \"$1/$(printf 'gone_\\376.log')\"", CLI.binary, directory])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains(directory + "/gone_\\xFE.log: No such file or directory"), "\(missing.stderr)")
+    }
+
     /// A user pattern that backtracking engines take exponential time on is warned about when it is loaded; the
     /// scan still finishes (the match limit cuts the record off, and says so).
     @Test func anExponentialPatternIsWarnedAboutAndCannotStall() throws {

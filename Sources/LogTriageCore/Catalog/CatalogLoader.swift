@@ -32,24 +32,21 @@ public enum CatalogLoader {
 
     /// Loads every `*.yaml` / `*.yml` file of a folder, in name order.
     public static func load(directory: String) throws(CatalogError) -> [Incident] {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) else {
+        guard let status = FileStatus.of(directory) else {
             throw CatalogError(
                 file: directory, line: 0, column: 0,
                 reason: "no such pattern folder; --patterns takes a folder of <id>.yaml files")
         }
-        guard isFolder.boolValue else {
+        guard status.isDirectory else {
             throw CatalogError(
                 file: directory, line: 0, column: 0,
                 reason: "is a file, not a folder; put it in a folder and give --patterns the folder")
         }
         let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw CatalogError(
-                file: directory, line: 0, column: 0,
-                reason: "cannot read the pattern folder: \(InputDiscovery.describe(error))")
+        switch PathName.entries(of: directory) {
+        case .success(let entries): names = entries
+        case .failure(let error):
+            throw CatalogError(file: directory, line: 0, column: 0, reason: "cannot read the pattern folder: \(error)")
         }
         let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         if files.isEmpty {
@@ -58,8 +55,8 @@ public enum CatalogLoader {
         var incidents: [Incident] = []
         var ids: [String: String] = [:]
         for name in files {
-            let path = InputDiscovery.join(directory, name)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            guard let data = PathName.contents(of: path, limit: 16 << 20).map({ Data($0) }) else {
                 throw CatalogError(file: path, line: 0, column: 0, reason: "cannot read the file")
             }
             guard let text = String(data: data, encoding: .utf8) else {

@@ -29,7 +29,7 @@ enum EvidenceText {
                 index += 1
                 continue
             }
-            let length = sequenceLength(bytes, at: index)
+            let length = UTF8Sequence.length(bytes, at: index)
             if length == 0 {
                 escape(byte, into: &out)
                 index += 1
@@ -52,27 +52,5 @@ enum EvidenceText {
     private static func escape(_ byte: UInt8, into out: inout [UInt8]) {
         let digits = Array("0123456789ABCDEF".utf8)
         out.append(contentsOf: [0x5C, 0x78, digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
-
-    /// The length of the valid UTF-8 sequence starting at `index`, or 0 when the byte there does not start one
-    /// (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
-    static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
-        let lead = bytes[index]
-        if lead < 0x80 { return 1 }
-        let (length, low, high): (Int, UInt8, UInt8) =
-            switch lead {
-            case 0xC2...0xDF: (2, 0x80, 0xBF)
-            case 0xE0: (3, 0xA0, 0xBF)
-            case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80, 0xBF)
-            case 0xED: (3, 0x80, 0x9F)
-            case 0xF0: (4, 0x90, 0xBF)
-            case 0xF1...0xF3: (4, 0x80, 0xBF)
-            case 0xF4: (4, 0x80, 0x8F)
-            default: (0, 0, 0)
-            }
-        guard length > 0, index + length <= bytes.count else { return 0 }
-        guard (low...high).contains(bytes[index + 1]) else { return 0 }
-        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 { return 0 }
-        return length
     }
 }

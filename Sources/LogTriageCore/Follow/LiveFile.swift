@@ -17,7 +17,7 @@ final class LiveFile {
 
     /// Opens `path` to read from `offset`. O(1).
     init(path: String, offset: Int64 = 0) throws(InputError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = PathName.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw InputError(kind: .system(errno: errno), operation: "open", offset: 0) }
         guard let status = FileStatus.of(descriptor: fd), status.isRegular else {
             close(fd)

@@ -12,7 +12,7 @@ enum RotatedCopy {
     static func siblings(of path: String) -> [String] {
         let (directory, name) = InputDiscovery.split(path)
         let folder = directory.isEmpty ? "." : directory
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
+        guard case .success(let entries) = PathName.entries(of: folder) else { return [] }
         let rotations = entries.compactMap { entry -> (name: String, age: RotationName.Age, plain: Bool)? in
             let rotation = RotationName(fileName: entry)
             guard rotation.base == name, rotation.age != .live else { return nil }

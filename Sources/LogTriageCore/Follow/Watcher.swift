@@ -69,7 +69,7 @@ public final class Watcher {
         let mask =
             IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB
             | IN_DELETE_SELF | IN_MOVE_SELF
-        let wd = inotify_add_watch(inotify, directory, UInt32(mask))
+        let wd = PathName.withCString(directory) { inotify_add_watch(inotify, $0, UInt32(mask)) }
         if wd >= 0 {
             watched[directory] = wd
         } else if errno == ENOSPC {

@@ -26,7 +26,7 @@ public final class FileDescriptorSource: ByteSource {
 
     /// Opens `path` for reading.
     public init(path: String) throws(InputError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = PathName.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
         if fd < 0 {
             throw InputError(kind: .system(errno: errno), operation: "open", offset: 0)
         }

@@ -15,13 +15,14 @@ struct FileStatus: Equatable, Sendable {
     var modified: Date
     /// A regular file, as opposed to a pipe, a device or a socket.
     var isRegular: Bool
+    var isDirectory: Bool
     var device: UInt64
     var inode: UInt64
 
     /// The status of `path`, following links; `nil` when it cannot be had. O(1).
     static func of(_ path: String) -> FileStatus? {
         var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
+        guard PathName.withCString(path, { stat($0, &info) }) == 0 else { return nil }
         return FileStatus(info)
     }
 
@@ -35,6 +36,7 @@ struct FileStatus: Equatable, Sendable {
     private init(_ info: stat) {
         size = Int64(info.st_size)
         isRegular = info.st_mode & S_IFMT == S_IFREG
+        isDirectory = info.st_mode & S_IFMT == S_IFDIR
         device = UInt64(info.st_dev)
         inode = UInt64(info.st_ino)
         #if canImport(Glibc)

@@ -9,7 +9,8 @@ public enum InputDiscovery {
     /// so one bad path does not stop the others.
     public static func discover(_ paths: [String]) -> (groups: [InputGroup], problems: [InputProblem]) {
         var files: [Found] = []
-        var seen = Set<String>()
+        // Keyed by bytes: `String` equality is canonical equivalence, under which two names (NFC and NFD) are one.
+        var seen = Set<[UInt8]>()
         var problems: [InputProblem] = []
         var groups: [InputGroup] = []
         var stdinTaken = false
@@ -35,7 +36,7 @@ public enum InputDiscovery {
                 problems.append(InputProblem(path: path, message: String(cString: strerror(code))))
             }
         }
-        files = files.filter { seen.insert($0.path).inserted }
+        files = files.filter { seen.insert(Array($0.path.utf8)).inserted }
         groups += group(files)
         return (groups, problems)
     }
@@ -81,9 +82,11 @@ public enum InputDiscovery {
         }
         // group keeps first-appearance order, so its sets start at increasing entries.
         let sets = group(found.map(\.file))
-        var firstEntry: [String: Int] = [:]
-        for (entry, file) in found where firstEntry[file.path] == nil { firstEntry[file.path] = entry }
-        let setStarts = sets.map { set in set.files.map { firstEntry[$0]! }.min()! }
+        var firstEntry: [[UInt8]: Int] = [:]
+        for (entry, file) in found where firstEntry[Array(file.path.utf8)] == nil {
+            firstEntry[Array(file.path.utf8)] = entry
+        }
+        let setStarts = sets.map { set in set.files.map { firstEntry[Array($0.utf8)]! }.min()! }
         var nextSet = 0
         for (entry, path) in subfolders {
             while nextSet < sets.count && setStarts[nextSet] < entry {
@@ -115,7 +118,7 @@ public enum InputDiscovery {
 
     static func fileType(_ path: String, followLinks: Bool = true) -> FileType {
         var info = stat()
-        let rc = followLinks ? stat(path, &info) : lstat(path, &info)
+        let rc = PathName.withCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
         if rc != 0 { return .missing(errno) }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: return .directory
@@ -154,11 +157,13 @@ public enum InputDiscovery {
     /// A folder's entries in name order, hidden ones left out, and whether it is a docker container's folder;
     /// `nil` (and a problem) when it cannot be read.
     private static func listFolder(_ directory: String, problems: inout [InputProblem]) -> ([String], Bool)? {
-        do {
-            let entries = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-            return (entries.filter { !$0.hasPrefix(".") }, entries.contains("config.v2.json"))
-        } catch {
-            problems.append(InputProblem(path: directory, message: "cannot read directory: \(describe(error))"))
+        switch PathName.entries(of: directory) {
+        case .success(let entries):
+            // In byte order, as `ls` sorts in the C locale: the same order whatever the names' encoding.
+            let sorted = entries.sorted { PathName.bytes($0).lexicographicallyPrecedes(PathName.bytes($1)) }
+            return (sorted.filter { !$0.hasPrefix(".") }, entries.contains("config.v2.json"))
+        case .failure(let error):
+            problems.append(InputProblem(path: directory, message: "cannot read directory: \(error)"))
             return nil
         }
     }
@@ -249,7 +254,18 @@ public enum InputDiscovery {
 
     /// Groups files into rotated sets by folder and base name, oldest file first, each with its stored size.
     static func group(_ files: [Found]) -> [InputGroup] {
-        struct Key: Hashable { var directory: String; var base: String }
+        // By bytes, as `seen` in `discover`: names equal only under canonical equivalence are different files.
+        struct Key: Hashable {
+            var directory: String
+            var base: String
+            static func == (a: Key, b: Key) -> Bool {
+                a.directory.utf8.elementsEqual(b.directory.utf8) && a.base.utf8.elementsEqual(b.base.utf8)
+            }
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(Array(directory.utf8))
+                hasher.combine(Array(base.utf8))
+            }
+        }
         var order: [Key] = []
         var members: [Key: [(age: RotationName.Age, path: String)]] = [:]
         var sizes: [Key: Int64] = [:]
@@ -295,7 +311,7 @@ public enum InputDiscovery {
     /// The container's name from `config.v2.json` beside its log (`"Name":"/athena_eye_db"`), without the slash.
     static func containerName(in directory: String) -> String? {
         let path = join(directory.isEmpty ? "." : directory, "config.v2.json")
-        guard let data = FileManager.default.contents(atPath: path),
+        guard let data = PathName.contents(of: path).map({ Data($0) }),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let name = object["Name"] as? String, !name.isEmpty
         else { return nil }
@@ -312,14 +328,5 @@ public enum InputDiscovery {
         guard let slash = path.lastIndex(of: "/") else { return ("", path) }
         let directory = path[..<slash]
         return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
-    }
-
-    static func describe(_ error: Error) -> String {
-        if let cocoa = error as? CocoaError, let underlying = cocoa.userInfo[NSUnderlyingErrorKey] as? NSError,
-            underlying.domain == NSPOSIXErrorDomain
-        {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return (error as NSError).localizedDescription
     }
 }

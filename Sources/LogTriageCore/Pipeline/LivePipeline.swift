@@ -214,7 +214,7 @@ public final class LivePipeline {
         for folder in folders { watcher.watch(directory: folder.isEmpty ? "." : folder) }
         // Subfolders of followed folders: a new container's folder is watched before its log appears.
         for root in roots where InputDiscovery.fileType(root) == .directory {
-            for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] {
+            for entry in (try? PathName.entries(of: root).get()) ?? [] {
                 let path = InputDiscovery.join(root, entry)
                 if InputDiscovery.fileType(path) == .directory { watcher.watch(directory: path) }
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The reporting stage's machine-readable sink: one JSON document per scan.
 ///
 /// Layout (keys in this order; times ISO 8601 UTC or null):
@@ -81,7 +83,7 @@ public enum JSONReport {
             out.key(name)
             out.array(list) { error in
                 out.object {
-                    out.field("source", error.source)
+                    out.pathField("source", error.source)
                     out.field("message", error.message)
                 }
             }
@@ -94,8 +96,8 @@ public enum JSONReport {
 
     /// One record's members: where and when it was found, and its text.
     private static func evidenceMembers(_ evidence: Evidence, to out: JSONWriter) {
-        out.field("source", evidence.source)
-        out.field("file", evidence.file)
+        out.pathField("source", evidence.source)
+        out.pathField("file", evidence.file)
         out.field("line", evidence.line)
         out.field("offset", Int(evidence.offset))
         out.field("time", evidence.time.map(TimeFormat.iso8601))
@@ -165,6 +167,13 @@ final class JSONWriter {
         if let value { string(value) } else { raw("null") }
     }
 
+    /// A member naming a file: the name as text (a byte that is not UTF-8 as `\xHH`), and when the name is not
+    /// UTF-8, `<name>_bytes` with its exact bytes in base64 (RFC 4648), so that the file can be found again.
+    func pathField(_ name: String, _ value: String) {
+        field(name, value)
+        if !PathName.isText(value) { field(name + "_bytes", Data(PathName.bytes(value)).base64EncodedString()) }
+    }
+
     func field(_ name: String, _ value: Int) {
         key(name)
         raw(String(value))
@@ -179,6 +188,9 @@ final class JSONWriter {
             case "\n": text += "\\n"
             case "\r": text += "\\r"
             case "\t": text += "\\t"
+            case _ where PathName.escapedByte(scalar) != nil:
+                // A byte of a file name that is not UTF-8, shown as on a terminal; `pathField` adds the exact bytes.
+                text += "\\\\x" + String(PathName.escapedByte(scalar)!, radix: 16, uppercase: true)
             case _ where TerminalText.isHazard(scalar) || scalar.value == 0x2028 || scalar.value == 0x2029:
                 let hex = String(scalar.value, radix: 16)
                 text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
