@@ -4,7 +4,7 @@
 Writes the rules as `--patterns` folders (files of 100 rules, one literal each, one in ten `ignore_case`; made-up
 words that occur in no log) and runs, for each size, `logtriage patterns list -p DIR` (loading and checking the
 YAML only) and `logtriage scan -p DIR` of an empty input (loading plus building the automaton, its prefilter and
-the regex table, the catalog's examples check included). The difference is the build. Peak RSS from
+the regex table, the catalog's examples check included). The difference is the build. Peak RSS of each from
 /usr/bin/time. Standard library only.
 
     Benchmarks/catalog-build.py [--bin PATH] [--sizes 1000,10000,100000] [--runs 2]
@@ -58,7 +58,8 @@ def main():
     ap.add_argument("--runs", type=int, default=2)
     args = ap.parse_args()
     rng = random.Random(1)
-    print(f"{'extra rules':>12}  {'load s':>8}  {'load+build s':>12}  {'build s':>8}  {'RSS MiB':>8}")
+    print(f"{'extra rules':>12}  {'load s':>8}  {'load+build s':>12}  {'build s':>8}  {'load RSS MiB':>12}  "
+          f"{'RSS MiB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         empty = os.path.join(tmp, "empty.log")
         open(empty, "w").close()
@@ -66,9 +67,9 @@ def main():
             folder = os.path.join(tmp, f"rules-{size}")
             os.mkdir(folder)
             write_rules(folder, size, rng)
-            load, _ = timed([args.bin, "patterns", "list", "-p", folder], args.runs)
+            load, load_rss = timed([args.bin, "patterns", "list", "-p", folder], args.runs)
             both, rss = timed([args.bin, "scan", "--no-progress", "-p", folder, empty], args.runs)
-            print(f"{size:>12}  {load:8.3f}  {both:12.3f}  {both - load:8.3f}  {rss:8.1f}")
+            print(f"{size:>12}  {load:8.3f}  {both:12.3f}  {both - load:8.3f}  {load_rss:12.1f}  {rss:8.1f}")
 
 
 if __name__ == "__main__":

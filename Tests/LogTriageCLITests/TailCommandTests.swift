@@ -68,6 +68,30 @@ import Glibc
         #expect(tail.stop() == 0)
     }
 
+    /// Two rotations between two looks at the path (a writer that rotates faster than tail looks, or a catch-up
+    /// after a restart): the file in between is read too, not stepped over on the way to the newest.
+    @Test func twoRotationsBetweenTwoLooksLoseNothing() throws {
+        let root = try Live.workspace("two-rotations")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let log = root + "/logs/error.log"
+        func bind(_ port: Int) -> String { Self.bind.replacingOccurrences(of: ":80 ", with: ":\(port) ") }
+        try bind(81).write(toFile: log, atomically: true, encoding: .utf8)
+        let tail = try Live.TailProcess(
+            ["--state", root + "/state", "--window", "0", "--from-start", "--output", "json", root + "/logs"],
+            output: root + "/t")
+        #expect(Self.eventually { Self.incidentLines(tail.stdout).count == 1 })
+        // All at once, in one process: the second rotation lands before tail has handled the first.
+        let script =
+            "cd \"$1\" && mv error.log error.log.1 && printf '%s' \"$2\" > error.log && mv error.log.1 error.log.2 "
+            + "&& mv error.log error.log.1 && printf '%s' \"$3\" > error.log"
+        let rotated = try CLI.run(executable: "/bin/sh", ["-c", script, "sh", root + "/logs", bind(82), bind(83)])
+        try #require(rotated.status == 0, "\(rotated.stderr)")
+        #expect(Self.eventually { Self.incidentLines(tail.stdout).count >= 3 })
+        #expect(tail.stop() == 0)
+        let ports = Self.incidentLines(tail.stdout).compactMap { ($0["values"] as? [String: [String]])?["port"]?.first }
+        #expect(ports == ["81", "82", "83"], "\(tail.stderr)")
+    }
+
     @Test func repeatsWithinTheWindowAreCountedNotPrinted() throws {
         let root = try Live.workspace("window")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -6,15 +6,24 @@ extension LiteralAutomaton {
     /// cases): its occurrences are confirmed byte for byte when reported (`confirm`), which costs nothing until
     /// the automaton is in one of its match states. Bytes no literal holds share one class.
     ///
-    /// Complexity: O(L + S × C) time and O(S × C) memory for L bytes of literals, S ≤ L + 1 states (the trie's
-    /// nodes) and C classes (distinct folded bytes, plus one): each state's row is filled once, from its failure
-    /// state's row, in breadth-first order.
+    /// Two shapes, one meaning:
+    /// - **dense** (a catalog of ordinary size): a full row of next states per state, one lookup per byte;
+    /// - **sparse** (when the rows would take more than `maximumDenseEntries`, as 100,000 literals would): each
+    ///   state keeps only its trie children and its failure state, and a step follows failure states until one
+    ///   has the byte's child (amortised O(1) per byte, as Aho–Corasick's original automaton). Memory is then
+    ///   proportional to the total length of the literals.
+    ///
+    /// Complexity: O(L × C) time for L bytes of literals and C classes (distinct folded bytes, plus one); memory
+    /// O(L) plus, when dense, O(S × C) for S ≤ L + 1 states.
     struct Tables {
         /// Byte → class.
         var classOf: [UInt8]
         var classCount: Int
-        /// `state * classCount + class` → next state; state 0 is the start (the trie's root).
+        /// Dense: `state * classCount + class` → next state; state 0 is the start (the trie's root). Sparse: the
+        /// start state's row only.
         var transitions: [UInt32]
+        /// Set when the automaton is sparse.
+        var sparse: Sparse?
         /// States at or above this number have outputs.
         var firstMatchState: UInt32
         /// For match state `s`, its literals are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`,
@@ -25,7 +34,36 @@ extension LiteralAutomaton {
         var confirm: [Bool]
     }
 
-    static func buildTables(_ literals: [Literal]) -> Tables {
+    /// The trie's edges and failure states of a sparse automaton.
+    struct Sparse {
+        /// State `s`'s children are `childClass[childStart[s] ..< childStart[s + 1]]`, with their states in
+        /// `childState` at the same places.
+        var childStart: [Int32]
+        var childClass: [UInt8]
+        var childState: [UInt32]
+        /// The longest proper suffix of a state's path that is a path of the trie; 0 for the start state.
+        var fail: [UInt32]
+
+        /// The next state from `state` (not the start state, which has a full row) on `byteClass`, or `nil` when
+        /// the failure state must be tried. O(children).
+        @inline(__always)
+        func child(_ state: UInt32, _ byteClass: UInt8) -> UInt32? {
+            let s = Int(state)
+            var k = Int(childStart[s])
+            let end = Int(childStart[s + 1])
+            while k < end {
+                if childClass[k] == byteClass { return childState[k] }
+                k &+= 1
+            }
+            return nil
+        }
+    }
+
+    /// Dense rows beyond this many entries (16 MiB) make the automaton sparse. The built-in catalog takes about
+    /// 620,000 (547 literals, 58 classes); a scan builds three automata (the matcher's and two candidate gates).
+    static let maximumDenseEntries = 1 << 22
+
+    static func buildTables(_ literals: [Literal], maximumDenseEntries: Int = maximumDenseEntries) -> Tables {
         // Classes: one per distinct folded byte of the literals, one for every other byte.
         var classOfByte = [Int](repeating: -1, count: 256)
         var classCount = 1  // class 0: bytes no literal holds
@@ -38,80 +76,145 @@ extension LiteralAutomaton {
         precondition(classCount <= 256, "at most 255 distinct folded bytes")
         let classOf = (0..<256).map { UInt8(max(0, classOfByte[Int(Literal.fold(UInt8($0)))])) }
 
-        // The trie, rows filled with -1 for "no child yet".
-        var table = [Int32](repeating: -1, count: classCount)
-        var own: [[Int32]] = [[]]
+        // The trie, each node's children in a list: first child, next sibling, and the class on the edge in.
+        var firstChild: [Int32] = [-1]
+        var nextSibling: [Int32] = [-1]
+        var edgeClass: [UInt8] = [0]
+        var ends: [Int32] = [-1]  // a literal ending at the node, the first of them; more in `moreEnds`
+        var moreEnds: [Int32: [Int32]] = [:]
+        func child(_ node: Int, _ byteClass: UInt8) -> Int? {
+            var k = firstChild[node]
+            while k >= 0 {
+                if edgeClass[Int(k)] == byteClass { return Int(k) }
+                k = nextSibling[Int(k)]
+            }
+            return nil
+        }
         for (index, literal) in literals.enumerated() {
             var node = 0
             for byte in literal.bytes {
-                let slot = node * classCount + Int(classOf[Int(byte)])
-                if table[slot] < 0 {
-                    table[slot] = Int32(own.count)
-                    own.append([])
-                    table += repeatElement(-1, count: classCount)
+                let byteClass = classOf[Int(byte)]
+                if let next = child(node, byteClass) {
+                    node = next
+                    continue
                 }
-                node = Int(table[slot])
+                let new = Int32(firstChild.count)
+                firstChild.append(-1)
+                nextSibling.append(firstChild[node])
+                edgeClass.append(byteClass)
+                ends.append(-1)
+                firstChild[node] = new
+                node = Int(new)
             }
-            own[node].append(Int32(index))
-        }
-        let stateCount = own.count
-
-        // Breadth first: a state's failure state is shallower, so its row and outputs are complete already.
-        var fail = [Int](repeating: 0, count: stateCount)
-        var outputs = own
-        var queue: [Int] = []
-        queue.reserveCapacity(stateCount)
-        for c in 0..<classCount {
-            let child = table[c]
-            if child < 0 {
-                table[c] = 0
+            if ends[node] < 0 {
+                ends[node] = Int32(index)
             } else {
-                fail[Int(child)] = 0
-                queue.append(Int(child))
+                moreEnds[Int32(node), default: []].append(Int32(index))
             }
         }
+        let stateCount = firstChild.count
+
+        // Breadth first: a state's failure state is shallower, so its outputs are complete already.
+        var fail = [Int32](repeating: 0, count: stateCount)
+        var outputs = [[Int32]](repeating: [], count: stateCount)
+        var queue: [Int32] = [0]
+        queue.reserveCapacity(stateCount)
         var head = 0
         while head < queue.count {
-            let state = queue[head]
+            let node = Int(queue[head])
             head += 1
-            let failRow = fail[state] * classCount
-            for c in 0..<classCount {
-                let slot = state * classCount + c
-                let child = table[slot]
-                if child < 0 {
-                    table[slot] = table[failRow + c]
-                } else {
-                    let target = Int(table[failRow + c])
-                    fail[Int(child)] = target
-                    if !outputs[target].isEmpty { outputs[Int(child)] += outputs[target] }
-                    queue.append(Int(child))
+            var k = firstChild[node]
+            while k >= 0 {
+                let next = Int(k)
+                var target = 0
+                if node != 0 {
+                    var f = Int(fail[node])
+                    while true {
+                        if let found = child(f, edgeClass[next]) {
+                            target = found
+                            break
+                        }
+                        if f == 0 { break }
+                        f = Int(fail[f])
+                    }
                 }
+                fail[next] = Int32(target)
+                if ends[next] >= 0 { outputs[next] = [ends[next]] + (moreEnds[Int32(next)] ?? []) }
+                if !outputs[target].isEmpty { outputs[next] += outputs[target] }
+                queue.append(k)
+                k = nextSibling[next]
             }
         }
+        ends = []
+        moreEnds = [:]
 
         // Renumber so that states with outputs come last; the root has none and stays 0.
-        var order = Array(0..<stateCount).filter { outputs[$0].isEmpty }
+        var newNumber = [UInt32](repeating: 0, count: stateCount)
+        var order: [Int32] = []
+        order.reserveCapacity(stateCount)
+        for state in 0..<stateCount where outputs[state].isEmpty { order.append(Int32(state)) }
         let firstMatch = order.count
-        order += (0..<stateCount).filter { !outputs[$0].isEmpty }
-        var newNumber = [Int](repeating: 0, count: stateCount)
-        for (new, old) in order.enumerated() { newNumber[old] = new }
-        var transitions = [UInt32](repeating: 0, count: stateCount * classCount)
-        for old in 0..<stateCount {
-            let from = old * classCount
-            let to = newNumber[old] * classCount
-            for c in 0..<classCount { transitions[to + c] = UInt32(newNumber[Int(table[from + c])]) }
-        }
+        for state in 0..<stateCount where !outputs[state].isEmpty { order.append(Int32(state)) }
+        for (new, old) in order.enumerated() { newNumber[Int(old)] = UInt32(new) }
         var outputStart: [Int32] = [0]
         var flat: [Int32] = []
         for old in order[firstMatch...] {
-            flat += outputs[old].sorted()
+            flat += outputs[Int(old)].sorted()
             outputStart.append(Int32(flat.count))
+        }
+        outputs = []
+
+        // The start state's row: its child on a class, else itself.
+        var rootRow = [UInt32](repeating: 0, count: classCount)
+        var k = firstChild[0]
+        while k >= 0 {
+            rootRow[Int(edgeClass[Int(k)])] = newNumber[Int(k)]
+            k = nextSibling[Int(k)]
+        }
+        let transitions: [UInt32]
+        var sparse: Sparse?
+        if stateCount * classCount <= maximumDenseEntries {
+            // Each row from its failure state's row, overwritten by its own children; breadth-first order (the
+            // queue) fills a failure state's row before the rows that copy it.
+            var table = [UInt32](repeating: 0, count: stateCount * classCount)
+            for c in 0..<classCount { table[c] = rootRow[c] }
+            for old in queue.dropFirst() {
+                let row = Int(newNumber[Int(old)]) * classCount
+                let failRow = Int(newNumber[Int(fail[Int(old)])]) * classCount
+                for c in 0..<classCount { table[row + c] = table[failRow + c] }
+                var k = firstChild[Int(old)]
+                while k >= 0 {
+                    table[row + Int(edgeClass[Int(k)])] = newNumber[Int(k)]
+                    k = nextSibling[Int(k)]
+                }
+            }
+            transitions = table
+        } else {
+            var childStart = [Int32](repeating: 0, count: stateCount + 1)
+            var childClass: [UInt8] = []
+            var childState: [UInt32] = []
+            childClass.reserveCapacity(stateCount)
+            childState.reserveCapacity(stateCount)
+            var newFail = [UInt32](repeating: 0, count: stateCount)
+            for (new, old) in order.enumerated() {
+                childStart[new] = Int32(childClass.count)
+                newFail[new] = newNumber[Int(fail[Int(old)])]
+                var k = firstChild[Int(old)]
+                while k >= 0 {
+                    childClass.append(edgeClass[Int(k)])
+                    childState.append(newNumber[Int(k)])
+                    k = nextSibling[Int(k)]
+                }
+            }
+            childStart[stateCount] = Int32(childClass.count)
+            transitions = rootRow
+            sparse = Sparse(childStart: childStart, childClass: childClass, childState: childState, fail: newFail)
         }
         let confirm = literals.map { literal in
             !literal.ignoreCase && literal.bytes.contains { ($0 | 0x20) &- UInt8(ascii: "a") < 26 }
         }
         return Tables(
-            classOf: classOf, classCount: classCount, transitions: transitions,
+            classOf: classOf, classCount: classCount, transitions: transitions, sparse: sparse,
             firstMatchState: UInt32(firstMatch), outputStart: outputStart, outputs: flat, confirm: confirm)
     }
 }

@@ -1,18 +1,19 @@
-/// A compiled multi-literal matcher: every literal of the catalog in one deterministic automaton over bytes.
+/// A compiled multi-literal matcher: every literal of the catalog in one automaton over bytes.
 ///
-/// The automaton is Aho–Corasick's idea built directly as a DFA by subset construction over (literal, position)
-/// pairs, so ASCII case-insensitive literals need no case expansion: a position simply accepts a set of bytes.
-/// Bytes are first mapped to equivalence classes (bytes no literal tells apart share a class), which keeps the
-/// transition table small. Match states are numbered last, so the scan loop tests one comparison per byte.
+/// The automaton is Aho–Corasick's, over ASCII-folded bytes so that case-insensitive literals need no case
+/// expansion (see `Tables`). Bytes are first mapped to equivalence classes (bytes no literal tells apart share a
+/// class), which keeps the transition table small. An ordinary catalog gets a full row of next states per state
+/// (one lookup per byte); a very large set keeps only the trie's edges and failure states, so that memory stays
+/// proportional to the literals. Match states are numbered last, so the scan loop tests one comparison per byte.
 ///
 /// In front of the automaton sits a `Prefilter`: while no partial match is in progress (the start state), the
 /// scan jumps to the next position where some literal may start, and steps the automaton from there until it is
 /// back in the start state. Catalog literals are rare in logs, so most bytes are skipped by a SIMD search instead
 /// of stepped through. Occurrences are reported exactly as without it.
 ///
-/// Complexity: `scan` is O(n) in the input with no allocation: a SIMD test for each skipped position, one table
-/// lookup for each position the automaton steps through; building is O(states × classes × literals) once at
-/// start-up.
+/// Complexity: `scan` is O(n) in the input with no allocation (amortised, for the sparse shape): a SIMD test for
+/// each skipped position, one step for each position the automaton goes through; building is O(L × C) once at
+/// start-up for L bytes of literals and C byte classes.
 public final class LiteralAutomaton {
     /// Whether `scan` may skip bytes with a prefilter.
     public enum PrefilterChoice: Sendable, Hashable {
@@ -47,8 +48,10 @@ public final class LiteralAutomaton {
     /// Byte → class.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// `state * classCount + class` → next state.
+    /// `state * classCount + class` → next state; when `sparse` is set, the start state's row only.
     private let transitions: [UInt32]
+    /// The trie edges and failure states, for a set too large for full rows (see `Tables`).
+    private let sparse: Sparse?
     /// States at or above this number report literals.
     private let firstMatchState: UInt32
     /// For match state `s`, the literals it reports are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`.
@@ -84,8 +87,8 @@ public final class LiteralAutomaton {
 
     /// Compiles `literals` (none may be empty).
     ///
-    /// Complexity: O(L + S × C) for L bytes of literals, S ≤ L + 1 states and C ≤ 256 byte classes (see
-    /// `Tables`), plus the prefilter's construction.
+    /// Complexity: O(L × C) for L bytes of literals and C ≤ 256 byte classes (see `Tables`), plus the
+    /// prefilter's construction.
     public convenience init(_ literals: [Literal], prefilter: PrefilterChoice = .automatic) {
         switch prefilter {
         case .automatic:
@@ -121,8 +124,19 @@ public final class LiteralAutomaton {
         self.init(literals, prefilter: Prefilter(literals, path: path))
     }
 
+    /// Compiles `literals` into the sparse shape however few they are, without a prefilter (for tests).
+    convenience init(_ literals: [Literal], forcingSparse: Void) {
+        self.init(literals, prefilter: nil, maximumDenseEntries: 0)
+    }
+
+    /// Whether the automaton keeps only trie edges and failure states (see `Tables`).
+    var isSparse: Bool { sparse != nil }
+
     /// The prefilters must have been built from `literals`; at most one is used.
-    private init(_ literals: [Literal], prefilter: Prefilter?, hashPrefilter: HashPrefilter? = nil) {
+    private init(
+        _ literals: [Literal], prefilter: Prefilter?, hashPrefilter: HashPrefilter? = nil,
+        maximumDenseEntries: Int = LiteralAutomaton.maximumDenseEntries
+    ) {
         precondition(literals.allSatisfy { !$0.bytes.isEmpty }, "empty literal")
         self.literals = literals
         self.prefilter = prefilter
@@ -135,10 +149,11 @@ public final class LiteralAutomaton {
             self.search = nil
         }
 
-        let tables = Self.buildTables(literals)
+        let tables = Self.buildTables(literals, maximumDenseEntries: maximumDenseEntries)
         self.classOf = tables.classOf
         self.classCount = tables.classCount
         self.transitions = tables.transitions
+        self.sparse = tables.sparse
         self.firstMatchState = tables.firstMatchState
         self.outputStart = tables.outputStart
         self.outputs = tables.outputs
@@ -162,59 +177,80 @@ public final class LiteralAutomaton {
     public func scanEnds(_ bytes: UnsafeRawBufferPointer, _ found: (_ literal: Int, _ end: Int) -> Void) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
         let classCount = Int(self.classCount)
-        let firstMatch = self.firstMatchState
         let input = base.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
         classOf.withUnsafeBufferPointer { classes in
             transitions.withUnsafeBufferPointer { table in
-                // safe because callers pass i < count, classes has 256 entries, and every state * classCount +
-                // class is inside the table the constructor built
-                @inline(__always) func step(_ state: UInt32, _ i: Int) -> UInt32 {
-                    table[Int(state) &* classCount &+ Int(classes[Int(input[i])])]
-                }
-                @inline(__always) func report(_ state: UInt32, _ end: Int) {
-                    let slot = Int(state - firstMatch)
-                    for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) {
-                        let literal = Int(outputs[k])
-                        if confirm[literal] && !occurs(literal, endingAt: end) { continue }
-                        found(literal, end)
+                if let sparse {
+                    // Follows failure states to one with the byte's child; the start state has a full row.
+                    drive(input, count, found) { state, i in
+                        let byteClass = classes[Int(input[i])]
+                        var s = state
+                        while s != 0 {
+                            if let next = sparse.child(s, byteClass) { return next }
+                            s = sparse.fail[Int(s)]
+                        }
+                        return table[Int(byteClass)]
                     }
-                }
-                // A case-sensitive literal's folded form was found ending at `end`; its bytes decide. Safe because
-                // an occurrence lies wholly inside the scanned bytes: the automaton starts at 0 in the start state
-                // and only restarts there, so end - length >= 0.
-                @inline(__always) func occurs(_ literal: Int, endingAt end: Int) -> Bool {
-                    let bytes = literals[literal].bytes
-                    let start = end &- bytes.count
-                    for j in 0..<bytes.count where input[start &+ j] != bytes[j] { return false }
-                    return true
-                }
-                guard let search else {
-                    var state: UInt32 = 0
-                    var i = 0
-                    while i < count {
-                        state = step(state, i)
-                        i &+= 1
-                        if state >= firstMatch { report(state, i) }
+                } else {
+                    // safe because callers pass i < count, classes has 256 entries, and every state * classCount
+                    // + class is inside the table the constructor built
+                    drive(input, count, found) { state, i in
+                        table[Int(state) &* classCount &+ Int(classes[Int(input[i])])]
                     }
-                    return
-                }
-                // Jumping is exact: in the start state no partial match is pending, and the prefilter skips only
-                // positions that start no literal. A partial match begun at a skipped position is missing from
-                // the state the automaton has after a jump, but it would have died unreported.
-                var i = 0
-                while true {
-                    let jump = search.next(input, count, from: i)
-                    guard jump.start < count else { return }
-                    i = jump.start
-                    var state: UInt32 = 0
-                    repeat {
-                        state = step(state, i)
-                        i &+= 1
-                        if state >= firstMatch { report(state, i) }
-                    } while (state != 0 || i <= jump.through) && i < count
                 }
             }
+        }
+    }
+
+    /// The scan loop of `scanEnds`, with `step` giving the state after the byte at `i` (`i < count`).
+    @inline(__always)
+    private func drive(
+        _ input: UnsafePointer<UInt8>, _ count: Int, _ found: (_ literal: Int, _ end: Int) -> Void,
+        _ step: (UInt32, Int) -> UInt32
+    ) {
+        let firstMatch = self.firstMatchState
+        @inline(__always) func report(_ state: UInt32, _ end: Int) {
+            let slot = Int(state - firstMatch)
+            for k in Int(outputStart[slot])..<Int(outputStart[slot + 1]) {
+                let literal = Int(outputs[k])
+                if confirm[literal] && !occurs(literal, endingAt: end) { continue }
+                found(literal, end)
+            }
+        }
+        // A case-sensitive literal's folded form was found ending at `end`; its bytes decide. Safe because
+        // an occurrence lies wholly inside the scanned bytes: the automaton starts at 0 in the start state
+        // and only restarts there, so end - length >= 0.
+        @inline(__always) func occurs(_ literal: Int, endingAt end: Int) -> Bool {
+            let bytes = literals[literal].bytes
+            let start = end &- bytes.count
+            for j in 0..<bytes.count where input[start &+ j] != bytes[j] { return false }
+            return true
+        }
+        guard let search else {
+            var state: UInt32 = 0
+            var i = 0
+            while i < count {
+                state = step(state, i)
+                i &+= 1
+                if state >= firstMatch { report(state, i) }
+            }
+            return
+        }
+        // Jumping is exact: in the start state no partial match is pending, and the prefilter skips only
+        // positions that start no literal. A partial match begun at a skipped position is missing from
+        // the state the automaton has after a jump, but it would have died unreported.
+        var i = 0
+        while true {
+            let jump = search.next(input, count, from: i)
+            guard jump.start < count else { return }
+            i = jump.start
+            var state: UInt32 = 0
+            repeat {
+                state = step(state, i)
+                i &+= 1
+                if state >= firstMatch { report(state, i) }
+            } while (state != 0 || i <= jump.through) && i < count
         }
     }
 }

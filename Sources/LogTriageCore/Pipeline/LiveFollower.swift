@@ -266,9 +266,16 @@ final class LiveFollower {
     private func rotate(_ old: Reading, to file: LiveFile, now: Double) {
         let slot = old.slot
         drain(old, from: slot, now: now)
-        endOfFile(slot)
         old.file.refreshFingerprint()
-        current = Reading(id: environment.newID(), file: file, slot: slot, predecessor: old.file.identity)
+        // More than one rotation since the last look (a busy writer, or catching up after a restart): the
+        // rotations between the old file and the new one are read first, oldest first.
+        var predecessor = old.file.identity
+        let siblings = RotatedCopy.siblings(of: path)
+        if let index = RotatedCopy.find(predecessor, among: siblings), index + 1 < siblings.count {
+            predecessor = readNewer(than: predecessor, upTo: file, into: slot) ?? predecessor
+        }
+        endOfFile(slot)
+        current = Reading(id: environment.newID(), file: file, slot: slot, predecessor: predecessor)
         pump(current!)
     }
 
@@ -320,19 +327,27 @@ final class LiveFollower {
     private func readNewer(than last: FileIdentity, upTo live: LiveFile?, into slot: Slot) -> FileIdentity? {
         var last = last
         var read: FileIdentity?
-        // Bounded: each step reads a newer file, and a folder holds few rotations of one file.
+        // Bounded: each step reads a newer file (or finds one renamed since), and a folder holds few rotations of
+        // one file.
+        var ended = false
         for _ in 0..<1000 {
             guard let next = locate(after: last) else { break }
-            if let live, live.identity.isSameInode(next.identity), next.file != nil { break }
-            endOfFile(slot)
+            // The live file itself, plain or (rotated and compressed since it was opened) as its compressed copy:
+            // it is read from the descriptor held open, so not here too.
+            if let live, live.identity.isSameInode(next.identity) && next.file != nil || live.isContent(of: next) {
+                break
+            }
+            if !ended { endOfFile(slot) }
+            ended = true
             if let file = next.file {
                 // A plain rotation may still be written by a writer that has not reopened: keep it as a drain.
                 let reading = Reading(id: environment.newID(), file: file, slot: slot)
                 pump(reading)
                 drain(reading, from: slot, now: LivePipeline.monotonic())
-            } else {
-                readRest(of: next.path, from: 0, into: slot)
+            } else if !readRest(of: next.path, from: 0, into: slot) {
+                continue  // renamed meanwhile (`x.log.1.gz` became `x.log.2.gz`): look again
             }
+            ended = false
             last = next.identity
             read = next.identity
         }
@@ -374,8 +389,11 @@ final class LiveFollower {
         return FileIdentity(device: status.device, inode: status.inode, fingerprint: head)
     }
 
-    /// Reads `sibling` (a rotation, possibly compressed) from `offset` to its end through `slot`.
-    private func readRest(of sibling: String, from offset: Int64, into slot: Slot) {
+    /// Reads `sibling` (a rotation, possibly compressed) from `offset` to its end through `slot`. Returns false,
+    /// having read nothing, when the file is no longer there to open (a rotation renamed it since it was found:
+    /// look again); other errors are reported.
+    @discardableResult
+    private func readRest(of sibling: String, from offset: Int64, into slot: Slot) -> Bool {
         var position = offset
         let (bytes, error) = RotatedCopy.read(sibling, from: offset, buffer: environment.buffer) { chunk in
             defer { position += Int64(chunk.count) }
@@ -383,7 +401,9 @@ final class LiveFollower {
             slot.decoder?.feed(chunk, into: &sink)
         }
         bytesRead += bytes
+        if let error, error.operation == "open", error.kind == .system(errno: ENOENT), bytes == 0 { return false }
         if let error { sink.inputProblem(error, file: sibling) }
+        return true
     }
 
     // MARK: - Starting

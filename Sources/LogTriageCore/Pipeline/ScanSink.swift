@@ -89,13 +89,13 @@ struct ScanSink: RecordSink {
         if let tap {
             tap(
                 TappedRecord(
-                    source: classifier.sourceName(source), file: record.startsInPreviousFile ? previousFile : file,
+                    source: classifier.sourceName(source), file: fileName(of: record),
                     line: record.line, time: time, message: record.isCandidate ? Array(record.message) : nil))
         }
         if record.isCandidate {
             matcher.match(record.message, hits: &hits, contextRules: &contextRules)
             for rule in matcher.limitReached {
-                let place = "\(record.startsInPreviousFile ? previousFile : file):\(record.line)"
+                let place = "\(fileName(of: record)):\(record.line)"
                 limitReached[rule, default: (0, place)].count += 1
             }
         } else {
@@ -105,9 +105,15 @@ struct ScanSink: RecordSink {
         classifier.observe(
             record.message,
             at: .init(
-                source: source, file: record.startsInPreviousFile ? previousFile : file, line: record.line,
+                source: source, file: fileName(of: record), line: record.line,
                 offset: record.offset, time: time),
             hits: hits, contextRules: contextRules)
+    }
+
+    /// The file a record is shown in: the one it started in. A follower reads every file of its path under the
+    /// path's name, so there the previous file has none of its own.
+    private func fileName(of record: LogRecord) -> String {
+        record.startsInPreviousFile && !previousFile.isEmpty ? previousFile : file
     }
 
     mutating func problem(_ problem: DecodeProblem) {

@@ -65,11 +65,14 @@ import Testing
                         }, as: UTF8.self),
                     ignoreCase: Bool.random(using: &generator))
             }
-            let automaton = LiteralAutomaton(literals)
             let text = (0..<80).map { _ in alphabet.randomElement(using: &generator)! }
-            #expect(
-                Self.scan(automaton, text) == Self.naive(literals, text),
-                "\(literals) in \(String(decoding: text, as: UTF8.self))")
+            let sparse = LiteralAutomaton(literals, forcingSparse: ())
+            #expect(sparse.isSparse)
+            for automaton in [LiteralAutomaton(literals), sparse] {
+                #expect(
+                    Self.scan(automaton, text) == Self.naive(literals, text),
+                    "\(literals) in \(String(decoding: text, as: UTF8.self))")
+            }
         }
     }
 
@@ -93,11 +96,11 @@ import Testing
     }
 
     /// The automaton alone, then with each supported code path of the prefilter forced on however unselective
-    /// the literals, then as `init` chooses.
+    /// the literals, then in the sparse shape, then as `init` chooses.
     static func variants(_ literals: [Literal]) -> [LiteralAutomaton] {
         [LiteralAutomaton(literals, prefilter: .disabled)]
             + PrefilterTests.supportedPaths.map { LiteralAutomaton(literals, forcingPrefilterPath: $0) }
-            + [LiteralAutomaton(literals)]
+            + [LiteralAutomaton(literals, forcingSparse: ()), LiteralAutomaton(literals)]
     }
 
     @Test func prefilteredScansReportExactlyWhatThePlainScanReports() {
