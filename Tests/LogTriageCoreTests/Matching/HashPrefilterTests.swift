@@ -18,7 +18,8 @@ import Testing
     func hashJumpsReportWhatEveryByteReports(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let alphabet = Array("abcxyzAB \\\"u/0-:worker already".utf8)
-        let literalCount = [1, 3, 20, 150, 700].randomElement(using: &random)!
+        // Above 1,024 grams a second hash is tested too: both searches are covered.
+        let literalCount = [1, 3, 20, 150, 700, 1500].randomElement(using: &random)!
         let literals = (0..<literalCount).map { _ in
             let length = Int.random(in: 1...24, using: &random)
             let bytes = (0..<length).map { _ in alphabet.randomElement(using: &random)! }
