@@ -19,6 +19,10 @@ enum EvidenceText {
         }
         let bytes = UnsafeRawBufferPointer(rebasing: message[..<end])
         let binary = bytes.contains(where: isBinaryControl)
+        if !binary, let valid = String(validating: bytes, as: UTF8.self) {
+            // The usual case, text as it is: no byte to escape.
+            return end < message.count ? valid + "…" : valid
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 8)
         var index = 0

@@ -44,6 +44,8 @@ public struct IncidentTally: Sendable {
     /// Places kept per incident; records at further places still count, but the diagnosis does not see them.
     static let maxPlaces = 64
     private(set) var entries: [Entry]
+    /// The place of the file last counted in: records come file by file, and finding a place splits the path.
+    private var lastPlace: (file: String, place: Place)?
 
     public init(incidents: [Incident], maxEvidence: Int) {
         self.incidents = incidents
@@ -69,7 +71,8 @@ public struct IncidentTally: Sendable {
             entries[incident].lastSeen = max(entries[incident].lastSeen ?? time, time)
         }
         if !entries[incident].sources.contains(evidence.source) { entries[incident].sources.append(evidence.source) }
-        entries[incident].addPlace(PlaceSpan(evidence, place: Place.of(file: evidence.file)))
+        if lastPlace?.file != evidence.file { lastPlace = (evidence.file, Place.of(file: evidence.file)) }
+        entries[incident].addPlace(PlaceSpan(evidence, place: lastPlace!.place))
         mergeValues(values, incident: incident)
     }
 

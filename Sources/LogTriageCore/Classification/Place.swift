@@ -93,6 +93,18 @@ public struct PlaceSpan: Codable, Equatable, Sendable {
         }
         if let time = other.lastSeen { lastSeen = max(lastSeen ?? time, time) }
         guard !other.marks.isEmpty else { return }
+        if other.marks.count == 1, let last = marks.last, other.marks[0].minute >= last.minute {
+            // One record, in a minute at or after the last kept (records counted one by one, in order): the same
+            // as the merge below, without copying the marks.
+            let mark = other.marks[0]
+            if mark.minute == last.minute {
+                if mark.first.time! < last.first.time! { marks[marks.count - 1] = mark }
+            } else {
+                marks.append(mark)
+                if marks.count > 2 * Self.marksKept { marks.remove(at: Self.marksKept) }
+            }
+            return
+        }
         var merged: [Mark] = []
         merged.reserveCapacity(marks.count + other.marks.count)
         var (i, j) = (0, 0)

@@ -82,13 +82,12 @@ final class LiveFile {
         if head.count > identity.fingerprint.count && identity.matches(head: head) { identity.fingerprint = head }
     }
 
-    /// Whether `rotation`, found beside the path, holds this file's content under another inode (gzip made it
-    /// from this file after it was opened): it starts with this file's first bytes, as read now. A file that is
-    /// still empty proves nothing and is not. O(1).
-    func isContent(of rotation: LiveFollower.Located) -> Bool {
+    /// Whether a compressed rotation whose inflated first bytes are `rotation`'s fingerprint holds this file's
+    /// content (gzip made it from this file after it was opened): it starts with this file's first bytes, as read
+    /// now. A file that is still empty proves nothing and is not. O(1).
+    func isContent(ofCompressed rotation: FileIdentity) -> Bool {
         refreshFingerprint()
-        return !identity.fingerprint.isEmpty && rotation.file == nil
-            && identity.matches(head: rotation.identity.fingerprint)
+        return !identity.fingerprint.isEmpty && identity.matches(head: rotation.fingerprint)
     }
 
     /// Takes the fingerprint a committed state knew, so that a file truncated and written again while nobody

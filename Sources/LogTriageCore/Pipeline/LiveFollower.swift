@@ -334,8 +334,10 @@ final class LiveFollower {
             guard let next = locate(after: last) else { break }
             // The live file itself, plain or (rotated and compressed since it was opened) as its compressed copy:
             // it is read from the descriptor held open, so not here too.
-            if let live, live.identity.isSameInode(next.identity) && next.file != nil || live.isContent(of: next) {
-                break
+            if let live {
+                let plainCopy = next.file != nil && live.identity.isSameInode(next.identity)
+                let compressedCopy = next.file == nil && live.isContent(ofCompressed: next.identity)
+                if plainCopy || compressedCopy { break }
             }
             if !ended { endOfFile(slot) }
             ended = true
