@@ -1,6 +1,7 @@
 // The hashed-gram search for large literal sets; see CPrefilter.h.
 #include "CPrefilter.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,17 +82,35 @@ static const char *const common_text[] = {
     "server", "request", "connection", "container", "service", "backend", "python",
 };
 
-static int in_common_text(const uint8_t *gram) {
+/// The 4-byte grams of `common_text`, folded, sorted: made once, looked up by binary search.
+static uint32_t common_grams[1024];
+static size_t common_gram_count;
+static pthread_once_t common_grams_once = PTHREAD_ONCE_INIT;
+
+static int compare_grams(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void make_common_grams(void) {
     for (size_t t = 0; t < sizeof common_text / sizeof *common_text; t++) {
         const char *text = common_text[t];
         size_t n = strlen(text);
-        for (size_t s = 0; s + 4 <= n; s++) {
-            size_t j = 0;
-            while (j < 4 && (gram[j] | 0x20) == (uint8_t)text[s + j]) j++;
-            if (j == 4) return 1;
+        for (size_t s = 0; s + 4 <= n && common_gram_count < sizeof common_grams / sizeof *common_grams; s++) {
+            uint32_t gram;
+            memcpy(&gram, text + s, 4);  // safe because s + 4 <= n
+            common_grams[common_gram_count++] = gram | 0x20202020u;
         }
     }
-    return 0;
+    qsort(common_grams, common_gram_count, sizeof *common_grams, compare_grams);
+}
+
+static int in_common_text(const uint8_t *bytes) {
+    pthread_once(&common_grams_once, make_common_grams);
+    uint32_t gram;
+    memcpy(&gram, bytes, 4);  // safe because callers pass a gram's 4 bytes
+    gram |= 0x20202020u;
+    return bsearch(&gram, common_grams, common_gram_count, sizeof gram, compare_grams) != NULL;
 }
 
 /// How common a byte (ORed with 0x20) is in log text, 0 (rare) to 3, to pick each literal's rarest gram.
