@@ -433,7 +433,7 @@ final class LiveFollower {
         reading.file.offset = lastNewline + 1
         reading.slot.pending = DecoderCheckpoint(offset: lastNewline + 1, line: lines + 1)
         if let head, head.contains(UInt8(ascii: "\n")) {
-            head.withUnsafeBytes { makeDecoder(reading.slot, head: $0, at: 0) }
+            _ = head.withUnsafeBytes { makeDecoder(reading.slot, head: $0, at: 0) }
         }
     }
 

@@ -19,7 +19,6 @@ public enum TimeFormat {
     ///
     /// Complexity: O(1) (a named zone's offset is looked up once per call).
     public static func iso8601(_ microseconds: Int64, in zone: LocalZone) -> String {
-        var zone = zone
         let (seconds, _) = floorDivide(microseconds, 1_000_000)
         let offset = zone.offset(atInstant: seconds)
         guard offset != 0 || zone != .utc else { return iso8601(microseconds) }
