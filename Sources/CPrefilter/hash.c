@@ -75,7 +75,7 @@ static int in_common_word(const uint8_t *bytes, size_t length, size_t at) {
 static const char *const common_text[] = {
     "https://", "http://", "http/1.1", "http/2.0", "\"get /", "\"post /", "\"put /", "\"head /", "www.", ".com/",
     ".html", "/api/", "mozilla/5.0", "applewebkit", "(khtml, like gecko)", "windows nt", "chrome/", "safari/",
-    "{\"log\":\"", "\",\"stream\":\"stdout\",\"time\":\"", "\",\"stream\":\"stderr\",\"time\":\"", "\\n\"",
+    "{\"log\":\"", "\",\"stream\":\"stdout\",\"time\":\"", "\",\"stream\":\"stderr\",\"time\":\"",
     "traceback (most recent call last)", "  file \"", "\", line ", ".py\"", "select ", " from ", " where ",
     " order by ", " desc", " and ", "description", "password", "created", "number", "completed", "handler",
     "info", "debug", "warning", "error", "notice", "localhost", "127.0.0.1", "0.0.0.0", "upstream", "client",

@@ -55,7 +55,7 @@ public enum CatalogLoader {
         var incidents: [Incident] = []
         var ids: [String: String] = [:]
         for name in files {
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let path = PathName.join(directory, name)
             guard let data = PathName.contents(of: path, limit: 16 << 20).map({ Data($0) }) else {
                 throw CatalogError(file: path, line: 0, column: 0, reason: "cannot read the file")
             }

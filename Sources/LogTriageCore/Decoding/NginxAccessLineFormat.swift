@@ -28,7 +28,8 @@ struct NginxAccessLineFormat: LineFormat {
     }
 
     /// `time(in:)` of the line, taken from the last line's when the first `[` holds the same 26 bytes and its `]`:
-    /// those bytes parse to the same time, and the first `[` that holds one is the one `time(in:)` takes.
+    /// those bytes parse to the same time, and the first `[` that holds one is the one `time(in:)` takes. A first
+    /// `[` that holds a time of that shape is parsed once and remembered; any other line goes to `time(in:)`.
     private mutating func time(in p: UnsafeRawBufferPointer) -> Int64? {
         let n = Self.stampLength
         if let open = p.firstIndex(of: UInt8(ascii: "["), from: 0), open < min(p.count, Self.searchWindow),
@@ -40,15 +41,12 @@ struct NginxAccessLineFormat: LineFormat {
                 p.loadUnaligned(fromByteOffset: open + 17, as: UInt64.self),
                 p.loadUnaligned(fromByteOffset: open + 25, as: UInt16.self)
             )
-            if lastTime != nil && stamp == lastStamp { return lastTime }
-            let time = Self.time(in: p)
-            if let time, let (parsed, end) = Timestamp.parseNginxAccess(p, at: open + 1), parsed == time,
-                end == open + 1 + n
-            {
+            if let lastTime, stamp == lastStamp { return lastTime }
+            if let (time, end) = Timestamp.parseNginxAccess(p, at: open + 1), end == open + 1 + n {
                 lastStamp = stamp
                 lastTime = time
+                return time
             }
-            return time
         }
         return Self.time(in: p)
     }

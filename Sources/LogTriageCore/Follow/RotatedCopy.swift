@@ -10,7 +10,7 @@ enum RotatedCopy {
     /// The rotations of `path` beside it, oldest first; the live file itself is not among them. O(entries in the
     /// folder).
     static func siblings(of path: String) -> [String] {
-        let (directory, name) = InputDiscovery.split(path)
+        let (directory, name) = PathName.split(path)
         let folder = directory.isEmpty ? "." : directory
         guard case .success(let entries) = PathName.entries(of: folder) else { return [] }
         let rotations = entries.compactMap { entry -> (name: String, age: RotationName.Age, plain: Bool)? in
@@ -23,7 +23,7 @@ enum RotatedCopy {
             if a.age != b.age { return a.age < b.age }
             if a.plain != b.plain { return !a.plain }
             return a.name < b.name
-        }.map { InputDiscovery.join(directory, $0.name) }
+        }.map { PathName.join(directory, $0.name) }
     }
 
     /// The index in `siblings` of the file that is `identity`: the same inode starting with its fingerprint

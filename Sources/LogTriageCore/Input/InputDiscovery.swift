@@ -50,7 +50,7 @@ public enum InputDiscovery {
     /// it is listed, so each set is emitted at its first file's entry, between the sets of the subfolders around it.
     public static func discover(_ paths: [String], emit: (InputGroup) -> Void) -> [InputProblem] {
         let named = paths.filter { $0 != "-" }
-        let folders = named.map { join($0, "") }
+        let folders = named.map { PathName.join($0, "") }
         let streamable =
             named.allSatisfy { fileType($0) == .directory } && Set(folders).count == folders.count
             && !folders.contains { a in folders.contains { b in a != b && a.hasPrefix(b) } }
@@ -72,7 +72,7 @@ public enum InputDiscovery {
         var found: [(entry: Int, file: Found)] = []
         var subfolders: [(entry: Int, path: String)] = []
         for (index, name) in names.enumerated() {
-            let path = join(directory, name)
+            let path = PathName.join(directory, name)
             switch entry(path, name: name, inContainerFolder: isContainerFolder) {
             case .file(let file): found.append((index, file))
             case .folder: subfolders.append((index, path))
@@ -83,8 +83,9 @@ public enum InputDiscovery {
         // group keeps first-appearance order, so its sets start at increasing entries.
         let sets = group(found.map(\.file))
         var firstEntry: [[UInt8]: Int] = [:]
-        for (entry, file) in found where firstEntry[Array(file.path.utf8)] == nil {
-            firstEntry[Array(file.path.utf8)] = entry
+        for (entry, file) in found {
+            let key = Array(file.path.utf8)
+            if firstEntry[key] == nil { firstEntry[key] = entry }
         }
         let setStarts = sets.map { set in set.files.map { firstEntry[Array($0.utf8)]! }.min()! }
         var nextSet = 0
@@ -140,14 +141,14 @@ public enum InputDiscovery {
     ) {
         guard let (visible, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
         if parallel, !isContainerFolder, visible.count >= parallelWalkMinimum {
-            let types = visible.map { fileType(join(directory, $0), followLinks: false) }
+            let types = visible.map { fileType(PathName.join(directory, $0), followLinks: false) }
             if types.filter({ $0 == .directory }).count >= parallelWalkMinimum {
                 walkInParallel(directory, visible, types, into: &files, problems: &problems)
                 return
             }
         }
         for name in visible {
-            let path = join(directory, name)
+            let path = PathName.join(directory, name)
             visit(
                 path, entry(path, name: name, inContainerFolder: isContainerFolder), into: &files,
                 problems: &problems, parallel: parallel)
@@ -160,7 +161,8 @@ public enum InputDiscovery {
         switch PathName.entries(of: directory) {
         case .success(let entries):
             // In byte order, as `ls` sorts in the C locale: the same order whatever the names' encoding.
-            let sorted = entries.sorted { PathName.bytes($0).lexicographicallyPrecedes(PathName.bytes($1)) }
+            let sorted = entries.map { (bytes: PathName.bytes($0), name: $0) }
+                .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map(\.name)
             return (sorted.filter { !$0.hasPrefix(".") }, entries.contains("config.v2.json"))
         case .failure(let error):
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(error)"))
@@ -221,7 +223,7 @@ public enum InputDiscovery {
             for index in stride(from: worker, to: names.count, by: 2) {
                 var found: [Found] = []
                 var trouble: [InputProblem] = []
-                let path = join(directory, names[index])
+                let path = PathName.join(directory, names[index])
                 let kind = entry(path, name: names[index], inContainerFolder: false, type: types[index])
                 visit(path, kind, into: &found, problems: &trouble, parallel: false)
                 results.set(index, (found, trouble))
@@ -270,7 +272,7 @@ public enum InputDiscovery {
         var members: [Key: [(age: RotationName.Age, path: String)]] = [:]
         var sizes: [Key: Int64] = [:]
         for file in files {
-            let (directory, name) = split(file.path)
+            let (directory, name) = PathName.split(file.path)
             let rotation = RotationName(fileName: name)
             let key = Key(directory: directory, base: rotation.base)
             if members[key] == nil { order.append(key) }
@@ -280,7 +282,7 @@ public enum InputDiscovery {
         var containerNames: [String: String?] = [:]
         return order.map { key in
             let sorted = members[key]!.sorted { $0.age < $1.age }.map(\.path)
-            let livePath = join(key.directory, key.base)
+            let livePath = PathName.join(key.directory, key.base)
             var source = kubernetesName(directory: key.directory) ?? livePath
             if let id = dockerContainerID(base: key.base) {
                 let name = containerNames[key.directory] ?? containerName(in: key.directory)
@@ -310,23 +312,11 @@ public enum InputDiscovery {
 
     /// The container's name from `config.v2.json` beside its log (`"Name":"/athena_eye_db"`), without the slash.
     static func containerName(in directory: String) -> String? {
-        let path = join(directory.isEmpty ? "." : directory, "config.v2.json")
+        let path = PathName.join(directory.isEmpty ? "." : directory, "config.v2.json")
         guard let data = PathName.contents(of: path).map({ Data($0) }),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let name = object["Name"] as? String, !name.isEmpty
         else { return nil }
         return name.hasPrefix("/") ? String(name.dropFirst()) : name
-    }
-
-    /// `directory/name`, without doubling a slash; just `name` for the current directory.
-    static func join(_ directory: String, _ name: String) -> String {
-        if directory.isEmpty { return name }
-        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
-    }
-
-    static func split(_ path: String) -> (directory: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        let directory = path[..<slash]
-        return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
     }
 }

@@ -89,6 +89,19 @@ public enum PathName {
         (0..<Int(CommandLine.argc)).compactMap { index in CommandLine.unsafeArgv[index].map { string(cString: $0) } }
     }
 
+    /// `directory/name`, without doubling a slash; just `name` for the current directory.
+    static func join(_ directory: String, _ name: String) -> String {
+        if directory.isEmpty { return name }
+        return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+
+    /// The folder of `path` (`/` for a file at the root, empty for a bare name) and the name in it.
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        let directory = path[..<slash]
+        return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
+    }
+
     /// The bytes of the small file at `path` (a container's config, a pattern file), `nil` when it cannot be read
     /// or holds more than `limit` bytes. O(size).
     public static func contents(of path: String, limit: Int = 1 << 20) -> [UInt8]? {

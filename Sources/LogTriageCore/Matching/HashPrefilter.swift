@@ -5,9 +5,9 @@ import CPrefilter
 ///
 /// A position passes when the hash of the 4 bytes there, case folded, is that of one of the literals' grams, its
 /// rarest 4 bytes near its start (a 262,144-bit table, 32 KiB; with more than 1,024 grams a second hash in a second
-/// table must agree); literals shorter than
-/// 4 bytes are looked up exactly, from their start, in small tables of their own. It passes a few positions too many, never too few, whatever the number of literals; how many too
-/// many grows with the number of distinct 4-byte beginnings, which `passShare` estimates.
+/// table must agree); literals shorter than 4 bytes are looked up exactly, from their start, in small tables of
+/// their own. It passes a few positions too many, never too few, whatever the number of literals; how many too many
+/// grows with the number of distinct 4-byte beginnings, which `passShare` estimates.
 ///
 /// Complexity: building is O(literals); `next` costs a multiply and a bit test per position (two of each for large
 /// sets).

@@ -80,8 +80,16 @@ extension LiteralAutomaton {
         var firstChild: [Int32] = [-1]
         var nextSibling: [Int32] = [-1]
         var edgeClass: [UInt8] = [0]
-        var ends: [Int32] = [-1]  // a literal ending at the node, the first of them; more in `moreEnds`
-        var moreEnds: [Int32: [Int32]] = [:]
+        // The literals each state reports: those ending at it, then (below) its failure state's. Empty arrays
+        // take no memory of their own.
+        var outputs: [[Int32]] = [[]]
+        func forEachChild(of node: Int, _ body: (Int) -> Void) {
+            var k = firstChild[node]
+            while k >= 0 {
+                body(Int(k))
+                k = nextSibling[Int(k)]
+            }
+        }
         func child(_ node: Int, _ byteClass: UInt8) -> Int? {
             var k = firstChild[node]
             while k >= 0 {
@@ -102,30 +110,23 @@ extension LiteralAutomaton {
                 firstChild.append(-1)
                 nextSibling.append(firstChild[node])
                 edgeClass.append(byteClass)
-                ends.append(-1)
+                outputs.append([])
                 firstChild[node] = new
                 node = Int(new)
             }
-            if ends[node] < 0 {
-                ends[node] = Int32(index)
-            } else {
-                moreEnds[Int32(node), default: []].append(Int32(index))
-            }
+            outputs[node].append(Int32(index))
         }
         let stateCount = firstChild.count
 
         // Breadth first: a state's failure state is shallower, so its outputs are complete already.
         var fail = [Int32](repeating: 0, count: stateCount)
-        var outputs = [[Int32]](repeating: [], count: stateCount)
         var queue: [Int32] = [0]
         queue.reserveCapacity(stateCount)
         var head = 0
         while head < queue.count {
             let node = Int(queue[head])
             head += 1
-            var k = firstChild[node]
-            while k >= 0 {
-                let next = Int(k)
+            forEachChild(of: node) { next in
                 var target = 0
                 if node != 0 {
                     var f = Int(fail[node])
@@ -139,14 +140,10 @@ extension LiteralAutomaton {
                     }
                 }
                 fail[next] = Int32(target)
-                if ends[next] >= 0 { outputs[next] = [ends[next]] + (moreEnds[Int32(next)] ?? []) }
                 if !outputs[target].isEmpty { outputs[next] += outputs[target] }
-                queue.append(k)
-                k = nextSibling[next]
+                queue.append(Int32(next))
             }
         }
-        ends = []
-        moreEnds = [:]
 
         // Renumber so that states with outputs come last; the root has none and stays 0.
         var newNumber = [UInt32](repeating: 0, count: stateCount)
@@ -166,11 +163,7 @@ extension LiteralAutomaton {
 
         // The start state's row: its child on a class, else itself.
         var rootRow = [UInt32](repeating: 0, count: classCount)
-        var k = firstChild[0]
-        while k >= 0 {
-            rootRow[Int(edgeClass[Int(k)])] = newNumber[Int(k)]
-            k = nextSibling[Int(k)]
-        }
+        forEachChild(of: 0) { rootRow[Int(edgeClass[$0])] = newNumber[$0] }
         let transitions: [UInt32]
         var sparse: Sparse?
         if stateCount * classCount <= maximumDenseEntries {
@@ -182,11 +175,7 @@ extension LiteralAutomaton {
                 let row = Int(newNumber[Int(old)]) * classCount
                 let failRow = Int(newNumber[Int(fail[Int(old)])]) * classCount
                 for c in 0..<classCount { table[row + c] = table[failRow + c] }
-                var k = firstChild[Int(old)]
-                while k >= 0 {
-                    table[row + Int(edgeClass[Int(k)])] = newNumber[Int(k)]
-                    k = nextSibling[Int(k)]
-                }
+                forEachChild(of: Int(old)) { table[row + Int(edgeClass[$0])] = newNumber[$0] }
             }
             transitions = table
         } else {
@@ -199,11 +188,9 @@ extension LiteralAutomaton {
             for (new, old) in order.enumerated() {
                 childStart[new] = Int32(childClass.count)
                 newFail[new] = newNumber[Int(fail[Int(old)])]
-                var k = firstChild[Int(old)]
-                while k >= 0 {
-                    childClass.append(edgeClass[Int(k)])
-                    childState.append(newNumber[Int(k)])
-                    k = nextSibling[Int(k)]
+                forEachChild(of: Int(old)) { k in
+                    childClass.append(edgeClass[k])
+                    childState.append(newNumber[k])
                 }
             }
             childStart[stateCount] = Int32(childClass.count)

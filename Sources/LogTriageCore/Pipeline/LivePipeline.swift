@@ -184,10 +184,10 @@ public final class LivePipeline {
         var folders: Set<String> = []
         for root in roots where InputDiscovery.fileType(root) == .directory { folders.insert(root) }
         for group in groups {
-            guard let live = group.files.last, RotationName(fileName: InputDiscovery.split(live).name).age == .live,
+            guard let live = group.files.last, RotationName(fileName: PathName.split(live).name).age == .live,
                 !live.hasSuffix(".gz"), live != "-"
             else { continue }
-            folders.insert(InputDiscovery.split(live).directory)
+            folders.insert(PathName.split(live).directory)
             guard followers[live] == nil else { continue }
             followers[live] = LiveFollower(
                 path: live, source: group.source, stored: stored[live] ?? [],
@@ -210,12 +210,12 @@ public final class LivePipeline {
                 }
             }
         }
-        for follower in followers.values { folders.insert(InputDiscovery.split(follower.path).directory) }
+        for follower in followers.values { folders.insert(PathName.split(follower.path).directory) }
         for folder in folders { watcher.watch(directory: folder.isEmpty ? "." : folder) }
         // Subfolders of followed folders: a new container's folder is watched before its log appears.
         for root in roots where InputDiscovery.fileType(root) == .directory {
             for entry in (try? PathName.entries(of: root).get()) ?? [] {
-                let path = InputDiscovery.join(root, entry)
+                let path = PathName.join(root, entry)
                 if InputDiscovery.fileType(path) == .directory { watcher.watch(directory: path) }
             }
         }
