@@ -56,17 +56,22 @@ static const char *const common_words[] = {
     "status", "time", "with", "from", "file", "read", "write", "open", "close", "node", "main", "host",
 };
 
-static int in_common_word(const uint8_t *bytes, size_t length, size_t at) {
+/// The positions 0 ..< MAX_GRAM_OFFSET + 4 of a literal that lie inside a copy of a common word, as bits: a gram at
+/// `k` overlaps a word when one of bits k ..< k + 4 is set. One pass over the words for all of a literal's grams.
+static uint32_t common_word_cover(const uint8_t *bytes, size_t length) {
+    uint32_t cover = 0;
     for (size_t w = 0; w < sizeof common_words / sizeof *common_words; w++) {
-        size_t n = strlen(common_words[w]);
-        // Does a copy of the word overlap the gram bytes[at ..< at + 4]?
-        for (size_t s = at >= n ? at - n + 1 : 0; s < at + 4 && s + n <= length; s++) {
-            size_t j = 0;
-            while (j < n && (bytes[s + j] | 0x20) == (uint8_t)common_words[w][j]) j++;
-            if (j == n) return 1;
+        const char *word = common_words[w];
+        size_t n = strlen(word);
+        // A copy overlapping a gram starts before the last gram's end: s < MAX_GRAM_OFFSET + 4.
+        for (size_t s = 0; s < MAX_GRAM_OFFSET + 4 && s + n <= length; s++) {
+            if ((bytes[s] | 0x20) != (uint8_t)word[0]) continue;
+            size_t j = 1;
+            while (j < n && (bytes[s + j] | 0x20) == (uint8_t)word[j]) j++;
+            if (j == n) cover |= (n >= 32 ? ~0u : (1u << n) - 1) << s;
         }
     }
-    return 0;
+    return cover;
 }
 
 /// Stretches that ordinary log lines are full of (ORed with 0x20): a gram found inside one of them passes on line
@@ -134,6 +139,7 @@ void cpf_hash_add(cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t le
         // The rarest 4-byte gram within the first MAX_GRAM_OFFSET + 4 bytes; the earliest of equals.
         size_t best = 0;
         int best_score = 1 << 30;
+        const uint32_t cover = common_word_cover(bytes, length);
         for (size_t k = 0; k + 4 <= length && k <= MAX_GRAM_OFFSET; k++) {
             int score = 0;
             int spaces = 0;
@@ -143,7 +149,7 @@ void cpf_hash_add(cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t le
             }
             // A short word between spaces (" in ", " to ") is as common as grams get.
             if (spaces >= 2) score += 8;
-            if (in_common_word(bytes, length, k)) score += 6;
+            if ((cover >> k) & 0xf) score += 6;
             if (in_common_text(bytes + k)) score += 12;
             if (score < best_score) {
                 best_score = score;

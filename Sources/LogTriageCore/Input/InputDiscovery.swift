@@ -67,27 +67,23 @@ public enum InputDiscovery {
 
     /// Walks `directory` as `walk` does, emitting its sets in walk order (see `discover(_:emit:)`).
     private static func stream(_ directory: String, emit: (InputGroup) -> Void, problems: inout [InputProblem]) {
-        guard let (names, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
+        guard let (entries, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
         // The folder's own files first, with where each was met; then the sets, placed at their first file.
         var found: [(entry: Int, file: Found)] = []
         var subfolders: [(entry: Int, path: String)] = []
-        for (index, name) in names.enumerated() {
+        for (index, (name, type)) in entries.enumerated() {
             let path = PathName.join(directory, name)
-            switch entry(path, name: name, inContainerFolder: isContainerFolder) {
+            switch entry(path, name: name, inContainerFolder: isContainerFolder, type: type) {
             case .file(let file): found.append((index, file))
             case .folder: subfolders.append((index, path))
             case .passedOver: break
             case .problem(let problem): problems.append(problem)
             }
         }
-        // group keeps first-appearance order, so its sets start at increasing entries.
-        let sets = group(found.map(\.file))
-        var firstEntry: [[UInt8]: Int] = [:]
-        for (entry, file) in found {
-            let key = Array(file.path.utf8)
-            if firstEntry[key] == nil { firstEntry[key] = entry }
-        }
-        let setStarts = sets.map { set in set.files.map { firstEntry[Array($0.utf8)]! }.min()! }
+        // grouped keeps first-appearance order, so its sets start at increasing entries.
+        let grouped = groupWithFirstFile(found.map(\.file))
+        let sets = grouped.map(\.set)
+        let setStarts = grouped.map { found[$0.first].entry }
         var nextSet = 0
         for (entry, path) in subfolders {
             while nextSet < sets.count && setStarts[nextSet] < entry {
@@ -109,6 +105,15 @@ public enum InputDiscovery {
         /// A regular file, with its size in bytes.
         case regular(Int64)
         case missing(Int32)
+
+        init(_ info: stat) {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: self = .directory
+            case S_IFREG: self = .regular(Int64(info.st_size))
+            case S_IFIFO, S_IFCHR: self = .stream
+            default: self = .other
+            }
+        }
     }
 
     /// A file found, with its size (for the largest-first order of the scan's jobs).
@@ -121,12 +126,7 @@ public enum InputDiscovery {
         var info = stat()
         let rc = PathName.withCString(path) { followLinks ? stat($0, &info) : lstat($0, &info) }
         if rc != 0 { return .missing(errno) }
-        switch info.st_mode & S_IFMT {
-        case S_IFDIR: return .directory
-        case S_IFREG: return .regular(Int64(info.st_size))
-        case S_IFIFO, S_IFCHR: return .stream
-        default: return .other
-        }
+        return FileType(info)
     }
 
     /// Folders with at least this many subfolders have them walked on two threads (a tree of many small rotated
@@ -140,30 +140,35 @@ public enum InputDiscovery {
         _ directory: String, into files: inout [Found], problems: inout [InputProblem], parallel: Bool = true
     ) {
         guard let (visible, isContainerFolder) = listFolder(directory, problems: &problems) else { return }
-        if parallel, !isContainerFolder, visible.count >= parallelWalkMinimum {
-            let types = visible.map { fileType(PathName.join(directory, $0), followLinks: false) }
-            if types.filter({ $0 == .directory }).count >= parallelWalkMinimum {
-                walkInParallel(directory, visible, types, into: &files, problems: &problems)
-                return
-            }
+        if parallel, !isContainerFolder, visible.filter({ $0.type == .directory }).count >= parallelWalkMinimum {
+            walkInParallel(directory, visible, into: &files, problems: &problems)
+            return
         }
-        for name in visible {
+        for (name, type) in visible {
             let path = PathName.join(directory, name)
             visit(
-                path, entry(path, name: name, inContainerFolder: isContainerFolder), into: &files,
+                path, entry(path, name: name, inContainerFolder: isContainerFolder, type: type), into: &files,
                 problems: &problems, parallel: parallel)
         }
     }
 
-    /// A folder's entries in name order, hidden ones left out, and whether it is a docker container's folder;
-    /// `nil` (and a problem) when it cannot be read.
-    private static func listFolder(_ directory: String, problems: inout [InputProblem]) -> ([String], Bool)? {
-        switch PathName.entries(of: directory) {
+    /// A folder's entries in name order with their `lstat` types, hidden ones left out, and whether it is a docker
+    /// container's folder; `nil` (and a problem) when it cannot be read.
+    private static func listFolder(
+        _ directory: String, problems: inout [InputProblem]
+    ) -> ([(name: String, type: FileType)], Bool)? {
+        switch PathName.entries(of: directory, statting: { !$0.hasPrefix(".") }) {
         case .success(let entries):
             // In byte order, as `ls` sorts in the C locale: the same order whatever the names' encoding.
-            let sorted = entries.map { (bytes: PathName.bytes($0), name: $0) }
-                .sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map(\.name)
-            return (sorted.filter { !$0.hasPrefix(".") }, entries.contains("config.v2.json"))
+            let visible = entries.compactMap { entry -> (bytes: [UInt8], name: String, type: FileType)? in
+                switch entry.status {
+                case nil: return nil
+                case .success(let info): return (PathName.bytes(entry.name), entry.name, FileType(info))
+                case .failure(let error): return (PathName.bytes(entry.name), entry.name, .missing(error.code))
+                }
+            }
+            let sorted = visible.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }.map { ($0.name, $0.type) }
+            return (sorted, entries.contains { $0.name == "config.v2.json" })
         case .failure(let error):
             problems.append(InputProblem(path: directory, message: "cannot read directory: \(error)"))
             return nil
@@ -179,16 +184,16 @@ public enum InputDiscovery {
         case problem(InputProblem)
     }
 
-    /// What `path` (entry `name` of its folder) is to a walk; `type` is its `lstat` type when already known.
-    private static func entry(
-        _ path: String, name: String, inContainerFolder: Bool, type: FileType? = nil
-    ) -> Entry {
+    /// What `path` (entry `name` of its folder, of `lstat` type `type`) is to a walk.
+    private static func entry(_ path: String, name: String, inContainerFolder: Bool, type: FileType) -> Entry {
         if inContainerFolder {
-            // Only the json-file logs; config, hosts and mounts are not logs.
-            guard name.contains("-json.log"), case .regular(let size) = fileType(path) else { return .passedOver }
+            // Only the json-file logs; config, hosts and mounts are not logs. Links are followed.
+            guard name.contains("-json.log") else { return .passedOver }
+            let followed = if case .regular = type { type } else { fileType(path) }
+            guard case .regular(let size) = followed else { return .passedOver }
             return .file(Found(path: path, size: size))
         }
-        switch type ?? fileType(path, followLinks: false) {
+        switch type {
         case .directory:
             return .folder
         case .regular(let size):
@@ -215,73 +220,64 @@ public enum InputDiscovery {
 
     /// The entries of one folder, its subfolders walked on two threads, the results joined in entry order.
     private static func walkInParallel(
-        _ directory: String, _ names: [String], _ types: [FileType], into files: inout [Found],
+        _ directory: String, _ entries: [(name: String, type: FileType)], into files: inout [Found],
         problems: inout [InputProblem]
     ) {
-        let results = ResultSlots<([Found], [InputProblem])>(count: names.count)
-        DispatchQueue.concurrentPerform(iterations: 2) { worker in
-            for index in stride(from: worker, to: names.count, by: 2) {
-                var found: [Found] = []
-                var trouble: [InputProblem] = []
-                let path = PathName.join(directory, names[index])
-                let kind = entry(path, name: names[index], inContainerFolder: false, type: types[index])
-                visit(path, kind, into: &found, problems: &trouble, parallel: false)
-                results.set(index, (found, trouble))
-            }
+        let results = entries.concurrentMap(threads: 2) { name, type in
+            var found: [Found] = []
+            var trouble: [InputProblem] = []
+            let path = PathName.join(directory, name)
+            visit(
+                path, entry(path, name: name, inContainerFolder: false, type: type), into: &found,
+                problems: &trouble, parallel: false)
+            return (found, trouble)
         }
-        for (found, trouble) in results.values {
+        for (found, trouble) in results {
             files += found
             problems += trouble
         }
     }
 
-    /// One slot per work item, written by whichever thread does the item.
-    private final class ResultSlots<Value>: @unchecked Sendable {
-        // Safe because each slot is written by one thread only (items are shared out by index) and read after
-        // `concurrentPerform` has returned, which orders the writes before the reads; the lock keeps the array's
-        // storage from being touched by two threads at once.
-        private let lock = NSLock()
-        private var slots: [Value?]
-
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ value: Value) {
-            lock.lock()
-            slots[index] = value
-            lock.unlock()
-        }
-
-        var values: [Value] { slots.map { $0! } }
-    }
-
     /// Groups files into rotated sets by folder and base name, oldest file first, each with its stored size.
-    static func group(_ files: [Found]) -> [InputGroup] {
+    static func group(_ files: [Found]) -> [InputGroup] { groupWithFirstFile(files).map(\.set) }
+
+    /// The sets of `group`, in the order their first files come in `files`, each with the index of that file.
+    ///
+    /// Complexity: O(f log f) for f files.
+    private static func groupWithFirstFile(_ files: [Found]) -> [(set: InputGroup, first: Int)] {
         // By bytes, as `seen` in `discover`: names equal only under canonical equivalence are different files.
         struct Key: Hashable {
             var directory: String
             var base: String
             static func == (a: Key, b: Key) -> Bool {
-                a.directory.utf8.elementsEqual(b.directory.utf8) && a.base.utf8.elementsEqual(b.base.utf8)
+                PathName.sameBytes(a.directory, b.directory) && PathName.sameBytes(a.base, b.base)
             }
             func hash(into hasher: inout Hasher) {
-                hasher.combine(Array(directory.utf8))
-                hasher.combine(Array(base.utf8))
+                for var part in [directory, base] {
+                    hasher.combine(part.utf8.count)
+                    part.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+                }
             }
         }
+        struct Members {
+            var first: Int
+            var files: [(age: RotationName.Age, path: String)] = []
+            var size: Int64 = 0
+        }
         var order: [Key] = []
-        var members: [Key: [(age: RotationName.Age, path: String)]] = [:]
-        var sizes: [Key: Int64] = [:]
-        for file in files {
+        var members: [Key: Members] = [:]
+        for (index, file) in files.enumerated() {
             let (directory, name) = PathName.split(file.path)
             let rotation = RotationName(fileName: name)
             let key = Key(directory: directory, base: rotation.base)
             if members[key] == nil { order.append(key) }
-            members[key, default: []].append((rotation.age, file.path))
-            sizes[key, default: 0] += file.size
+            members[key, default: Members(first: index)].files.append((rotation.age, file.path))
+            members[key]!.size += file.size
         }
         var containerNames: [String: String?] = [:]
         return order.map { key in
-            let sorted = members[key]!.sorted { $0.age < $1.age }.map(\.path)
+            let set = members[key]!
+            let sorted = set.files.sorted { $0.age < $1.age }.map(\.path)
             let livePath = PathName.join(key.directory, key.base)
             var source = kubernetesName(directory: key.directory) ?? livePath
             if let id = dockerContainerID(base: key.base) {
@@ -289,7 +285,7 @@ public enum InputDiscovery {
                 containerNames[key.directory] = name
                 source = name ?? String(id.prefix(12))
             }
-            return InputGroup(source: source, files: sorted, storedBytes: sizes[key] ?? 0)
+            return (InputGroup(source: source, files: sorted, storedBytes: set.size), set.first)
         }
     }
 

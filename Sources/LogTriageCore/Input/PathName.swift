@@ -61,7 +61,7 @@ public enum PathName {
 
     /// The exact bytes of `name`.
     public static func bytes(_ name: String) -> [UInt8] {
-        guard name.unicodeScalars.contains(where: { escapedByte($0) != nil }) else { return Array(name.utf8) }
+        guard !isText(name) else { return Array(name.utf8) }
         var out: [UInt8] = []
         out.reserveCapacity(name.utf8.count)
         for scalar in name.unicodeScalars {
@@ -71,7 +71,22 @@ public enum PathName {
     }
 
     /// Whether `name` is valid UTF-8 as it stands on disk (it holds no escaped byte).
-    public static func isText(_ name: String) -> Bool { !name.unicodeScalars.contains { escapedByte($0) != nil } }
+    public static func isText(_ name: String) -> Bool {
+        // An escape's UTF-8 starts with 0xF4, which few names hold: their bytes are scanned, not their scalars.
+        !name.utf8.contains(0xF4) || !name.unicodeScalars.contains { escapedByte($0) != nil }
+    }
+
+    /// Whether `a` and `b` are the same bytes (`==` on `String`s is canonical equivalence, under which an NFC name
+    /// and its NFD twin are equal). O(length).
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+    }
 
     /// Calls `body` with `name` as the NUL-terminated bytes a system call takes.
     public static func withCString<Result>(
@@ -79,6 +94,7 @@ public enum PathName {
     ) rethrows
         -> Result
     {
+        if isText(name) { return try name.withCString(body) }
         var raw = bytes(name).map { CChar(bitPattern: $0) }
         raw.append(0)
         return try raw.withUnsafeBufferPointer { try body($0.baseAddress!) }
@@ -124,19 +140,36 @@ public enum PathName {
 
     /// The entries of the folder at `path`, `.` and `..` left out, in no particular order; `errno` on failure.
     public static func entries(of path: String) -> Result<[String], SystemError> {
+        entries(of: path, statting: { _ in false }).map { $0.map(\.name) }
+    }
+
+    /// The entries of the folder at `path` as `entries(of:)` has them, each that `wanted` picks with its `lstat(2)`
+    /// status or `errno`. The status is taken relative to the open folder, so the kernel does not walk the folder's
+    /// path again for each entry (a tree of many small files makes that show).
+    static func entries(
+        of path: String, statting wanted: (String) -> Bool
+    ) -> Result<[(name: String, status: Result<stat, SystemError>?)], SystemError> {
         guard let folder = withCString(path, { opendir($0) }) else { return .failure(SystemError(code: errno)) }
         defer { closedir(folder) }
-        var names: [String] = []
+        let descriptor = dirfd(folder)
+        var found: [(name: String, status: Result<stat, SystemError>?)] = []
         while true {
             errno = 0
             guard let entry = readdir(folder) else {
                 if errno != 0 { return .failure(SystemError(code: errno)) }
-                return .success(names)
+                return .success(found)
             }
-            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { string(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
+            let item =
+                withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { cName in
+                        let name = string(cString: cName)
+                        guard name != "." && name != "..", wanted(name) else { return (name, nil) }
+                        var info = stat()
+                        let rc = fstatat(descriptor, cName, &info, AT_SYMLINK_NOFOLLOW)
+                        return (name, rc == 0 ? .success(info) : .failure(SystemError(code: errno)))
+                    }
+                } as (name: String, status: Result<stat, SystemError>?)
+            if item.name != "." && item.name != ".." { found.append(item) }
         }
     }
 }
