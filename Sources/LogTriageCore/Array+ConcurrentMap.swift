@@ -1,9 +1,10 @@
 import Foundation
 
 extension Array {
-    /// The elements transformed on up to `threads` threads, in the order of the elements: element `i` goes to
-    /// thread `i % threads`, so the results are the same however the threads are scheduled. Shared by the stages
-    /// that do start-up work in parallel (the built-in catalog's files, a wide folder's subfolders).
+    /// The elements transformed on up to `threads` threads, the results in the order of the elements whichever
+    /// thread made each. Each thread takes the next element not yet taken, so one slow element does not hold back
+    /// the others. Shared by the stages that do start-up work in parallel (the built-in catalog's files, a wide
+    /// folder's subfolders).
     ///
     /// Complexity: O(n) calls of `transform`, spread over the threads.
     func concurrentMap<T>(threads: Int, _ transform: (Element) -> T) -> [T] {
@@ -12,10 +13,8 @@ extension Array {
         let slots = Slots<T>(count: count)
         withoutActuallyEscaping(transform) { transform in
             let shared = SharedTransform(elements: self, transform: transform)
-            DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                for index in Swift.stride(from: worker, to: shared.elements.count, by: threads) {
-                    slots.set(index, shared.transform(shared.elements[index]))
-                }
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while let index = slots.take() { slots.set(index, shared.transform(shared.elements[index])) }
             }
         }
         return slots.values
@@ -29,12 +28,22 @@ private struct SharedTransform<Element, T>: @unchecked Sendable {
     let transform: (Element) -> T
 }
 
-/// One slot per element, written by whichever thread transforms it.
+/// One slot per element, written by whichever thread takes it.
 private final class Slots<Value>: @unchecked Sendable {
-    // Safe because each slot is written once, by one thread, under `lock`, and read after `concurrentPerform` has
-    // returned, which orders the writes before the reads.
+    // Safe because `next` and the slots are read and written only under `lock`; each slot is written once, by the
+    // thread that took its index, and read after `concurrentPerform` has returned.
     private let lock = NSLock()
     private var slots: [Value?]
+    private var next = 0
+
+    /// The next index no thread has taken, or `nil` when all are taken.
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 

@@ -291,6 +291,8 @@ public enum InputDiscovery {
 
     /// kubelet's layout `…/pods/<namespace>_<pod>_<uid>/<container>/0.log` → `namespace/pod/container`.
     static func kubernetesName(directory: String) -> String? {
+        // Most folders are not kubelet's: a quick look for the `pods` component before splitting.
+        guard directory.hasPrefix("pods/") || directory.contains("/pods/") else { return nil }
         let parts = directory.split(separator: "/", omittingEmptySubsequences: true)
         guard parts.count >= 3, parts[parts.count - 3] == "pods" else { return nil }
         let pod = parts[parts.count - 2].split(separator: "_")

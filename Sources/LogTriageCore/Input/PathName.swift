@@ -30,6 +30,13 @@ public enum PathName {
 
     /// The name made of `bytes`.
     public static func string(_ bytes: some Collection<UInt8>) -> String {
+        if let ascii = bytes.withContiguousStorageIfAvailable({
+            $0.allSatisfy { $0 < 0x80 } ? String(decoding: $0, as: UTF8.self) : nil
+        }),
+            let ascii
+        {
+            return ascii
+        }
         let array = Array(bytes)
         if array.allSatisfy({ $0 < 0x80 }) { return String(decoding: array, as: UTF8.self) }
         var out = String.UnicodeScalarView()
@@ -113,9 +120,12 @@ public enum PathName {
 
     /// The folder of `path` (`/` for a file at the root, empty for a bare name) and the name in it.
     static func split(_ path: String) -> (directory: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
-        let directory = path[..<slash]
-        return (directory.isEmpty ? "/" : String(directory), String(path[path.index(after: slash)...]))
+        // By bytes: a slash followed by a combining mark is one `Character`, but still the slash of a path.
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        let directory = Substring(path.utf8[..<slash])
+        return (
+            directory.isEmpty ? "/" : String(directory), String(Substring(path.utf8[path.utf8.index(after: slash)...]))
+        )
     }
 
     /// The bytes of the small file at `path` (a container's config, a pattern file), `nil` when it cannot be read

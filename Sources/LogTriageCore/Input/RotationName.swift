@@ -26,50 +26,48 @@ struct RotationName: Equatable {
         }
     }
 
+    /// Parses `fileName` as bytes: the marks it looks for (`.`, `-`, digits, `.gz`) are ASCII, and a name is a
+    /// run of bytes, not of characters.
     init(fileName: String) {
-        var name = Substring(fileName)
-        var compressed = false
-        if name.hasSuffix(".gz") {
-            name = name.dropLast(3)
-            compressed = true
-        }
-        // x.log.3 / x.log.3.gz
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            let digits = name[name.index(after: dot)...]
-            if !digits.isEmpty, digits.count <= 6, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
-                let n = Int(digits)
-            {
-                base = String(name[..<dot])
-                age = .numbered(n)
-                return
+        var name = fileName
+        (base, age) = name.withUTF8 { Self.parse($0, fileName) }
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, _ fileName: String) -> (String, Age) {
+        let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func digits(_ range: Range<Int>) -> String { text(range).filter { $0 != "-" } }
+        var end = bytes.count
+        let compressed =
+            end >= 3 && bytes[end - 3] == dot && bytes[end - 2] == UInt8(ascii: "g")
+            && bytes[end - 1] == UInt8(ascii: "z")
+        if compressed { end -= 3 }
+        if let lastDot = bytes[..<end].lastIndex(of: dot), lastDot != 0 {
+            let stamp = lastDot + 1..<end
+            // x.log.3 / x.log.3.gz
+            if !stamp.isEmpty, stamp.count <= 6, bytes[stamp].allSatisfy(isDigit), let n = Int(text(stamp)) {
+                return (text(0..<lastDot), .numbered(n))
             }
-        }
-        // kubelet: 0.log.20250102-150405
-        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
-            let stamp = name[name.index(after: dot)...]
-            let parts = stamp.split(separator: "-")
-            if parts.count == 2, parts[0].count == 8, parts[1].count == 6,
-                stamp.allSatisfy({ $0 == "-" || ($0.isASCII && $0.isNumber) })
+            // kubelet: 0.log.20250102-150405 (runs of digits between dashes; empty runs do not count)
+            let runs = bytes[stamp].split(separator: dash)
+            if runs.count == 2, runs[0].count == 8, runs[1].count == 6,
+                bytes[stamp].allSatisfy({ $0 == dash || isDigit($0) })
             {
-                base = String(name[..<dot])
-                age = .dated(String(parts[0] + parts[1]))
-                return
+                return (text(0..<lastDot), .dated(digits(stamp)))
             }
         }
         // x.log-20250102 / x.log-2025010203 / x.log-2025-01-02
-        if let dash = name.lastIndex(of: "-"), dash != name.startIndex {
-            let stamp = name[name.index(after: dash)...]
-            let digitsOnly = stamp.filter { $0 != "-" }
-            if digitsOnly.count >= 8, digitsOnly.count <= 14, digitsOnly.allSatisfy({ $0.isASCII && $0.isNumber }),
-                stamp.hasPrefix("19") || stamp.hasPrefix("20")
+        if let lastDash = bytes[..<end].lastIndex(of: dash), lastDash != 0 {
+            let stamp = bytes[(lastDash + 1)..<end]
+            let digitCount = stamp.count { $0 != dash }
+            if digitCount >= 8, digitCount <= 14, stamp.allSatisfy({ $0 == dash || isDigit($0) }),
+                stamp.starts(with: [0x31, 0x39]) || stamp.starts(with: [0x32, 0x30])
             {
-                base = String(name[..<dash])
-                age = .dated(String(digitsOnly))
-                return
+                return (text(0..<lastDash), .dated(digits(lastDash + 1..<end)))
             }
         }
         // A lone `x.gz` is its own set.
-        base = compressed ? fileName : String(name)
-        age = .live
+        return (compressed ? fileName : text(0..<end), .live)
     }
 }

@@ -84,6 +84,19 @@ public struct CandidateGates: Sendable {
 
     /// Gates for every trigger and context literal of `table`. O(total literal length).
     public init(_ table: RuleTable) {
+        let ordered = Self.literals(table)
+        self.init(
+            verbatim: CandidateGate(ordered, encoding: .verbatim),
+            jsonString: CandidateGate(ordered, encoding: .jsonString))
+    }
+
+    init(verbatim: CandidateGate, jsonString: CandidateGate) {
+        self.verbatim = verbatim
+        self.jsonString = jsonString
+    }
+
+    /// The trigger and context literals of `table`, once each, in the order the gates take them.
+    static func literals(_ table: RuleTable) -> [LiteralAutomaton.Literal] {
         var literals = Set<LiteralAutomaton.Literal>()
         for rule in table.rules {
             let d = rule.definition
@@ -91,9 +104,7 @@ public struct CandidateGates: Sendable {
                 literals.insert(LiteralAutomaton.Literal(text, ignoreCase: d.ignoreCase))
             }
         }
-        let ordered = CandidateGate.ordered(literals)
-        verbatim = CandidateGate(ordered, encoding: .verbatim)
-        jsonString = CandidateGate(ordered, encoding: .jsonString)
+        return CandidateGate.ordered(literals)
     }
 
     public func gate(for encoding: CandidateGate.Encoding) -> CandidateGate {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The matching stage of the pipeline: which evidence rules of the catalog does one record's message satisfy?
 ///
 /// Every literal of every rule (triggers, `not` literals and context literals) is compiled into one
@@ -30,8 +32,14 @@ public final class CatalogMatcher {
         /// For each automaton literal, the rules it plays a role in.
         let roles: [[(rule: Int, role: Role)]]
 
-        /// Builds the automaton. O(total literal length) plus the automaton's construction.
-        public init(_ table: RuleTable) {
+        private enum Part {
+            case automaton(LiteralAutomaton)
+            case gate(CandidateGate)
+        }
+
+        /// Builds the automata, on up to `threads` threads. O(total literal length) plus the automata's
+        /// construction.
+        public init(_ table: RuleTable, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
             var literalIndex: [LiteralAutomaton.Literal: Int] = [:]
             var literals: [LiteralAutomaton.Literal] = []
             var roles: [[(rule: Int, role: Role)]] = []
@@ -61,9 +69,19 @@ public final class CatalogMatcher {
                 }
             }
             self.table = table
-            self.gates = CandidateGates(table)
             self.roles = roles
-            self.automaton = LiteralAutomaton(literals)
+            // The three automata are built side by side: most of a small scan's start-up is spent here.
+            let ordered = CandidateGates.literals(table)
+            let encodings: [CandidateGate.Encoding?] = [nil, .verbatim, .jsonString]
+            let parts = encodings.concurrentMap(threads: threads) { encoding -> Part in
+                guard let encoding else { return .automaton(LiteralAutomaton(literals)) }
+                return .gate(CandidateGate(ordered, encoding: encoding))
+            }
+            guard case .automaton(let automaton) = parts[0], case .gate(let verbatim) = parts[1],
+                case .gate(let jsonString) = parts[2]
+            else { preconditionFailure("concurrentMap keeps the order of its elements") }
+            self.automaton = automaton
+            self.gates = CandidateGates(verbatim: verbatim, jsonString: jsonString)
         }
     }
 
