@@ -15,11 +15,16 @@ struct CatalogOptions: ParsableArguments {
 
     /// The built-in catalog plus the user's folders. With `checkExamples`, the folders' incidents must pass their
     /// own examples (`CatalogCheck`); another incident that one of their match examples also yields is a warning.
-    func load() throws -> Catalog { try Self.load(directories: directories, checkExamples: true).catalog }
+    /// The built-in files are parsed on up to `threads` threads.
+    func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Catalog {
+        try Self.load(directories: directories, checkExamples: true, threads: threads).catalog
+    }
 
     /// The catalog and the ids the folders define (the incidents to check).
-    static func load(directories: [String], checkExamples: Bool) throws -> (catalog: Catalog, added: Set<String>) {
-        var catalog = try builtin()
+    static func load(
+        directories: [String], checkExamples: Bool, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws -> (catalog: Catalog, added: Set<String>) {
+        var catalog = try builtin(threads: threads)
         var added: Set<String> = []
         for directory in directories {
             let incidents = try loadFolder(directory)
@@ -45,8 +50,8 @@ struct CatalogOptions: ParsableArguments {
         return (catalog, added)
     }
 
-    static func builtin() throws -> Catalog {
-        do { return try BuiltinCatalog.load() } catch { throw UserError("built-in catalog: \(error)") }
+    static func builtin(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Catalog {
+        do { return try BuiltinCatalog.load(threads: threads) } catch { throw UserError("built-in catalog: \(error)") }
     }
 
     /// One folder's incidents, with an error naming the file and line of a problem.

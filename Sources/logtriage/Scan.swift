@@ -55,6 +55,7 @@ struct Scan: ParsableCommand {
         name: [.customShort("j"), .long],
         help: ArgumentHelp(
             "Rotated sets scanned at the same time (default: one per processor core); the report is the same whatever the number.",
+            discussion: "With 1, the whole scan stays on one core: listing, inflating and matching take turns.",
             valueName: "n"))
     var jobs: Int?
 
@@ -81,7 +82,8 @@ struct Scan: ParsableCommand {
         let zone = report.zone
         let catalog: Catalog
         do {
-            catalog = try catalogOptions.load()
+            // One job keeps the scan on one core, from the catalog's parse on.
+            catalog = try catalogOptions.load(threads: jobs ?? ScanConfiguration.defaultJobs)
         } catch {
             // A script that asked for JSON gets a document even so: no incidents, the problem among the errors.
             if output == .json {

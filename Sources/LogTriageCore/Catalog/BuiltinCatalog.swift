@@ -4,10 +4,13 @@ import Foundation
 public enum BuiltinCatalog {
     /// Parses the embedded pattern files. They are checked by the test-suite, so an error here means the build
     /// embedded a broken catalog; it is still reported, never ignored.
-    public static func load() throws(CatalogError) -> Catalog {
-        // The files are parsed on every core (parsing is most of a small scan's start-up); errors and incidents
-        // stay in file order.
-        let parsed = EmbeddedCatalog.files.concurrentMap(threads: ProcessInfo.processInfo.activeProcessorCount) {
+    ///
+    /// The files are parsed on up to `threads` threads (parsing is most of a small scan's start-up); errors and
+    /// incidents stay in file order.
+    public static func load(
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(CatalogError) -> Catalog {
+        let parsed = EmbeddedCatalog.files.concurrentMap(threads: threads) {
             parse(name: $0.0, base64: $0.1)
         }
         var incidents: [Incident] = []

@@ -34,12 +34,13 @@ public struct ScanConfiguration: Sendable {
     /// Decode problems listed per file; the rest are counted.
     public var maxProblemsPerFile: Int
     /// Rotated sets scanned at the same time, each on its own thread; the result is the same whatever the number.
+    /// One job keeps the whole scan on one core: listing, inflating and matching take turns on one thread.
     public var jobs: Int
     /// Which library inflates gzip data.
     public var inflate: InflateEngine = .auto
     /// Whether gzip data is inflated on a thread of its own, ahead of decoding and matching (a bounded ring of
-    /// buffers), so that one large compressed file keeps two cores busy.
-    public var readAhead = true
+    /// buffers), so that one large compressed file keeps two cores busy. On with more than one job.
+    public var readAhead: Bool
     /// Stops the scan early when cancelled; the result then says it was interrupted.
     public var cancellation: ScanCancellation?
     /// Stored bytes read between two progress reports.
@@ -72,6 +73,7 @@ public struct ScanConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.maxProblemsPerFile = maxProblemsPerFile
         self.jobs = max(1, jobs)
+        self.readAhead = self.jobs > 1
     }
 }
 

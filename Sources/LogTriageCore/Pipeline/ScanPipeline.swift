@@ -4,7 +4,8 @@ import Foundation
 ///
 /// It only wires the stages: discovery lists the rotated sets on a thread of its own, the job scheduler runs one
 /// `SetScanner` per thread over them as they come (the largest set waiting first), and each set's tally, counts and
-/// problems are merged in input order, so the result is the same whatever the number of jobs.
+/// problems are merged in input order, so the result is the same whatever the number of jobs. With one job,
+/// listing and scanning take turns on the calling thread instead.
 public final class ScanPipeline {
     public let configuration: ScanConfiguration
 
@@ -16,42 +17,62 @@ public final class ScanPipeline {
     /// the scanning threads, one call at a time.
     public func run(progress: (@Sendable (ScanProgress) -> Void)? = nil) -> ScanResult {
         let started = Date()
-        // The matcher's program is built while the inputs are listed, and sets are scanned as soon as the folder
-        // holding them has been listed.
-        let building = ProgramBuild(configuration.catalog)
+        let configuration = self.configuration
+        // With one job the scan stays on one core, as `rg --threads 1` does: the program is built, then each
+        // folder is listed and its sets scanned in turn, on this thread. With more, the program is built while the
+        // inputs are listed on a thread of their own, and sets are scanned as soon as the folder holding them has
+        // been listed.
+        let oneCore = configuration.jobs <= 1
+        let building = oneCore ? nil : ProgramBuild(configuration.catalog)
         let meter = ProgressMeter(
             jobs: configuration.jobs, interval: configuration.progressInterval, started: started, report: progress)
-        let listing = Listing(configuration.paths, meter: meter)
-        let program = building.wait()
+        let listing = oneCore ? nil : Listing(configuration.paths, meter: meter)
+        let program = building?.wait() ?? CatalogMatcher.Program(RuleTable(configuration.catalog), threads: 1)
         var tally = IncidentTally(incidents: program.table.incidents, maxEvidence: configuration.maxEvidence)
         var stats = ScanStats()
         var setErrors: [ScanError] = []
         var skipped: [ScanError] = []
         var limitReached: [Int: (count: Int, first: String)] = [:]
-        let configuration = self.configuration
-        JobScheduler.run(
-            queue: listing.queue, jobs: configuration.jobs,
-            makeWorker: { SetScanner(configuration: configuration, program: program) },
-            work: { scanner, index in
-                let set = listing.set(index)
-                let job = meter.begin()
-                let result = scanner.scan(set) { meter.update(job: job, storedBytes: $0, decodedBytes: $1) }
-                meter.end(
-                    job: job, files: set.files.count, storedBytes: result.stats.storedBytes,
-                    decodedBytes: result.stats.bytes)
-                return result
-            },
-            deliver: { _, result in
-                tally.merge(result.tally)
-                stats.add(result.stats)
-                setErrors += result.errors
-                skipped += result.skipped
-                for (rule, seen) in result.limitReached {
-                    limitReached[rule, default: (0, seen.first)].count += seen.count
-                }
-            })
+        func scan(_ set: InputGroup, with scanner: SetScanner) -> SetScanner.Result {
+            let job = meter.begin()
+            let result = scanner.scan(set) { meter.update(job: job, storedBytes: $0, decodedBytes: $1) }
+            meter.end(
+                job: job, files: set.files.count, storedBytes: result.stats.storedBytes,
+                decodedBytes: result.stats.bytes)
+            return result
+        }
+        func deliver(_ result: SetScanner.Result) {
+            tally.merge(result.tally)
+            stats.add(result.stats)
+            setErrors += result.errors
+            skipped += result.skipped
+            for (rule, seen) in result.limitReached {
+                limitReached[rule, default: (0, seen.first)].count += seen.count
+            }
+        }
+        let listingProblems: [InputProblem]
+        if let listing {
+            JobScheduler.run(
+                queue: listing.queue, jobs: configuration.jobs,
+                makeWorker: { SetScanner(configuration: configuration, program: program) },
+                work: { scanner, index in scan(listing.set(index), with: scanner) },
+                deliver: { _, result in deliver(result) })
+            listingProblems = listing.problems()
+        } else {
+            let scanner = SetScanner(configuration: configuration, program: program)
+            // Each set is scanned once the next is listed, and the last once the listing has ended, so that the
+            // progress after the last set has the totals.
+            var listed: InputGroup?
+            listingProblems = InputDiscovery.discover(configuration.paths) { set in
+                meter.addFiles(set.files.count, storedBytes: set.storedBytes)
+                if let listed { deliver(scan(listed, with: scanner)) }
+                listed = set
+            }
+            meter.listingEnded()
+            if let listed { deliver(scan(listed, with: scanner)) }
+        }
         // Problems of the listing come first, as they were found before any set was read.
-        var errors = listing.problems().map { ScanError(source: $0.path, message: $0.message) } + setErrors
+        var errors = listingProblems.map { ScanError(source: $0.path, message: $0.message) } + setErrors
         // Once per rule, where it first happened: a regex cut off by its match limit is a record not verified.
         for (rule, seen) in limitReached.sorted(by: { $0.key < $1.key }) {
             let definition = program.table.rules[rule]

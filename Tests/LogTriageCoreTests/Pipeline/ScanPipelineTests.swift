@@ -55,6 +55,12 @@ import Testing
         #expect(report.values.first?.values == ["http://backend:8000/"])
     }
 
+    /// One job is one core: gzip is then inflated on the scanning thread, not ahead of it on another.
+    @Test func oneJobInflatesOnTheScanningThread() {
+        #expect(!ScanConfiguration(paths: [], catalog: Self.catalog, jobs: 1).readAhead)
+        #expect(ScanConfiguration(paths: [], catalog: Self.catalog, jobs: 2).readAhead)
+    }
+
     @Test func oneBadFileDoesNotStopTheOthers() throws {
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
