@@ -77,6 +77,14 @@ public final class Classifier {
         return number
     }
 
+    /// Takes one record that holds no literal of the catalog (most records): it only moves the source's context
+    /// windows on. The same as `observe` with no hits and no context rules, without making a `Location`. O(1)
+    /// unless context candidates wait.
+    public func pass(source s: Int) {
+        sources[s].records += 1
+        if !sources[s].pending.isEmpty { expirePending(source: s, index: sources[s].records) }
+    }
+
     /// Takes one record: its matcher hits and context literals, and where it was.
     /// `message` is only read when there is something to keep as evidence.
     public func observe(

@@ -92,16 +92,13 @@ struct ScanSink: RecordSink {
                     source: classifier.sourceName(source), file: fileName(of: record),
                     line: record.line, time: time, message: record.isCandidate ? Array(record.message) : nil))
         }
-        if record.isCandidate {
-            matcher.match(record.message, hits: &hits, contextRules: &contextRules)
-            for rule in matcher.limitReached {
-                let place = "\(fileName(of: record)):\(record.line)"
-                limitReached[rule, default: (0, place)].count += 1
-            }
-        } else {
-            hits.removeAll(keepingCapacity: true)
-            contextRules.removeAll(keepingCapacity: true)
+        guard record.isCandidate else { return classifier.pass(source: source) }
+        matcher.match(record.message, hits: &hits, contextRules: &contextRules)
+        for rule in matcher.limitReached {
+            let place = "\(fileName(of: record)):\(record.line)"
+            limitReached[rule, default: (0, place)].count += 1
         }
+        guard !hits.isEmpty || !contextRules.isEmpty else { return classifier.pass(source: source) }
         classifier.observe(
             record.message,
             at: .init(
