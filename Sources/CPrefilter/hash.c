@@ -8,8 +8,10 @@
 #define HASH_BITS 18
 #define TABLE_WORDS ((1u << HASH_BITS) / 64)
 #define PAIR_WORDS ((1u << 16) / 64)
-/// How far into a literal its gram may be taken from.
-#define MAX_GRAM_OFFSET 15
+/// How far into a literal its gram may be taken from. Every passing position starts the automaton this many bytes
+/// back (the largest offset of any gram), so a far gram costs steps at every candidate: measured on the mixes of
+/// Benchmarks/README.md, 3 took 6-13% less CPU than 15, where rarer grams passed fewer positions but each cost more.
+#define MAX_GRAM_OFFSET 3
 
 struct cpf_hash_prefilter {
     uint64_t four[TABLE_WORDS];    // one hash of one 4-byte gram of each literal of 4 bytes or more

@@ -93,7 +93,7 @@ double cpf_hash_pass_share(const cpf_hash_prefilter *prefilter);
 
 /// The first position in `from ..< count` that passes, or `count`. Reads only `bytes[from ..< count]`.
 ///
-/// A literal's gram is its rarest 4 bytes (by a fixed model of log text) within its first 19 bytes, not always
+/// A literal's gram is its rarest 4 bytes (by a fixed model of log text) within its first 7 bytes, not always
 /// its first 4: a literal that starts at s has its gram at s + k for some k <= `cpf_hash_max_offset`, so a
 /// position p that passes means literals may start from p - `cpf_hash_max_offset` on, and one that starts before p
 /// may have its gram after p.
