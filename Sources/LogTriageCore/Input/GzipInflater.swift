@@ -10,6 +10,9 @@ protocol GzipInflater: AnyObject {
 
     /// Starts over for the next member, after a step that ended one.
     func reset()
+
+    /// Starts over as if new, whatever the last step was (an inflater reused for another file).
+    func startOver()
 }
 
 /// What one `GzipInflater.inflate` call did.

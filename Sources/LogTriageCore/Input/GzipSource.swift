@@ -12,6 +12,7 @@ public final class GzipSource: ByteSource {
     public let engine: InflateEngine
     private let upstream: ByteSource
     private let inflater: any GzipInflater
+    private let pool: InflaterPool?
     private let input: UnsafeMutableRawBufferPointer
     /// The unread part of `input` is `inputStart..<inputEnd`.
     private var inputStart = 0
@@ -31,21 +32,31 @@ public final class GzipSource: ByteSource {
     public var storedOffset: Int64 { consumed }
 
     /// Inflates `upstream`, which must start with a gzip member. `engine` `.auto` picks ISA-L when it is
-    /// available; `.isal` throws `InputError.Kind.inflateEngineUnavailable` when it is not.
-    public init(
+    /// available; `.isal` throws `InputError.Kind.inflateEngineUnavailable` when it is not. The inflater comes
+    /// from `pool` when one is given, and goes back to it when this source is released.
+    public convenience init(
         upstream: ByteSource, engine: InflateEngine = .auto, inputBufferSize: Int = 64 << 10
+    ) throws(InputError) {
+        try self.init(upstream: upstream, engine: engine, inputBufferSize: inputBufferSize, pool: nil)
+    }
+
+    init(
+        upstream: ByteSource, engine: InflateEngine = .auto, inputBufferSize: Int = 64 << 10, pool: InflaterPool?
     ) throws(InputError) {
         self.upstream = upstream
         self.engine = engine.resolved
-        switch self.engine {
-        case .isal: inflater = try IsalInflater()
-        case .zlib, .auto: inflater = try ZlibInflater()
+        self.pool = pool
+        if let pool {
+            inflater = try pool.take(self.engine)
+        } else {
+            inflater = try InflaterPool.make(self.engine)
         }
         input = .allocate(byteCount: max(1, inputBufferSize), alignment: 16)
     }
 
     deinit {
         input.deallocate()
+        pool?.giveBack(inflater, engine: engine)
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {

@@ -19,9 +19,9 @@ struct InputFile {
 
     /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`,
     /// on a thread of its own when `readAhead` is set and the file is large (a stream always is). O(1) beyond the
-    /// first read.
+    /// first read. gzip inflaters come from `pool` when one is given.
     static func open(
-        _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false
+        _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil
     ) throws(InputError)
         -> InputFile
     {
@@ -40,7 +40,7 @@ struct InputFile {
         let large = status.map { !$0.isRegular || $0.size >= readAheadMinimumBytes } ?? true
         return InputFile(
             path: path, display: displayName(path),
-            source: try InputOpener.open(raw, inflate: inflate, readAhead: readAhead && large),
+            source: try InputOpener.open(raw, inflate: inflate, readAhead: readAhead && large, pool: pool),
             modified: status?.modified, descriptor: status?.isRegular == true ? descriptor : nil)
     }
 

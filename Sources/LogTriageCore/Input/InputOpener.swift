@@ -19,9 +19,10 @@ enum InputOpener {
     ///
     /// gzip data is inflated by `inflate` (`.auto`: ISA-L when available, else zlib; `.isal` throws
     /// `InputError.Kind.inflateEngineUnavailable` when it is not), on a reader thread (`ReadAheadSource`) when
-    /// `readAhead` is set. Other data is passed through on the caller's thread.
+    /// `readAhead` is set, with an inflater from `pool` when one is given. Other data is passed through on the
+    /// caller's thread.
     static func open(
-        _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false
+        _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil
     ) throws(InputError) -> ByteSource {
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
         defer { head.deallocate() }
@@ -42,7 +43,7 @@ enum InputOpener {
             return readAhead ? try ReadAheadSource(upstream: source) : source
         }
         guard isGzip(bytes) else { return prefixed }
-        let gzip = try GzipSource(upstream: prefixed, engine: inflate)
+        let gzip = try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
         return readAhead ? try ReadAheadSource(upstream: gzip) : gzip
     }
 }

@@ -71,6 +71,13 @@ final class IsalInflater: GzipInflater {
         crcChecked = false
     }
 
+    func startOver() {
+        reset()
+        stagedStart = 0
+        stagedEnd = 0
+        pendingFailure = nil
+    }
+
     func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> InflateStep {
         var step = InflateStep()
         if stagedStart < stagedEnd {

@@ -29,6 +29,9 @@ final class ZlibInflater: GzipInflater {
         inflateReset(stream)
     }
 
+    /// zlib keeps nothing between members beyond what `inflateReset` clears.
+    func startOver() { reset() }
+
     func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> InflateStep {
         // zlib never writes through next_in; the pointer is only not const in its declaration.
         stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: Bytef.self))

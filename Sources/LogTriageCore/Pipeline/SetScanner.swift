@@ -19,6 +19,8 @@ final class SetScanner {
     let configuration: ScanConfiguration
     private var sink: ScanSink
     private let buffer: UnsafeMutableRawBufferPointer
+    /// This job's gzip inflaters, reused from file to file.
+    private let inflaters = InflaterPool()
 
     init(configuration: ScanConfiguration, program: CatalogMatcher.Program) {
         self.configuration = configuration
@@ -89,7 +91,7 @@ final class SetScanner {
         let input: InputFile
         do {
             input = try InputFile.open(
-                path, inflate: configuration.inflate, readAhead: configuration.readAhead)
+                path, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters)
         } catch {
             if case .system(let code) = error.kind, code == EACCES || code == EPERM,
                 !configuration.paths.contains(path)

@@ -137,3 +137,42 @@ func drain(_ source: ByteSource, chunk: Int) -> ([UInt8], InputError?) {
         }
     }
 }
+
+extension GzipSourceTests {
+    /// A job reuses its inflaters from file to file (`InflaterPool`): whatever the last file left behind (a member
+    /// cut short, corrupt data with decoded bytes still staged, a bad trailer, a file given up after its first
+    /// bytes, as a binary file is), the next file reads exactly as with a new inflater, bytes, error and offset
+    /// alike.
+    @Test(arguments: GzipTestData.engines)
+    func aReusedInflaterRemembersNothingOfTheLastFile(engine: InflateEngine) throws {
+        let whole = GzipTestData.member(GzipTestData.text(count: 300_000, seed: 7))
+        var corrupt = whole
+        for index in stride(from: 2_000, to: 2_040, by: 3) { corrupt[index] ^= 0x5a }
+        var badTrailer = GzipTestData.member(Self.text)
+        badTrailer[badTrailer.count - 6] ^= 0xff
+        let inputs: [[UInt8]] = [
+            Array(whole.prefix(whole.count / 2)), corrupt, whole + GzipTestData.member(Self.second), badTrailer,
+            Array(whole.prefix(5)), GzipTestData.member(Self.text), whole,
+        ]
+        let pool = InflaterPool()
+        var random = SplitMix64(seed: 11)
+        for round in 0..<4 {
+            for (index, input) in inputs.shuffled(using: &random).enumerated() {
+                let chunk = [1, 100, 4096][(round + index) % 3]
+                let pooled = try InputOpener.open(ChunkedSource(input, piece: 999), inflate: engine, pool: pool)
+                let fresh = try InputOpener.open(ChunkedSource(input, piece: 999), inflate: engine)
+                if (round + index) % 2 == 1 {
+                    // Given up after one read: the pooled inflater goes back with bytes still staged.
+                    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
+                    defer { buffer.deallocate() }
+                    #expect((try? pooled.read(into: buffer)) == (try? fresh.read(into: buffer)))
+                    continue
+                }
+                let (pooledBytes, pooledError) = drain(pooled, chunk: chunk)
+                let (freshBytes, freshError) = drain(fresh, chunk: chunk)
+                #expect(pooledBytes == freshBytes, "input of \(input.count) bytes, reads of \(chunk)")
+                #expect(pooledError == freshError, "input of \(input.count) bytes, reads of \(chunk)")
+            }
+        }
+    }
+}
