@@ -81,8 +81,8 @@ if [[ -n ${BENCH_BIN:-} ]]; then
     [[ -x $bin ]] || die "BENCH_BIN=$bin is not an executable"
     note "using $bin (BENCH_BIN); not building"
 else
-    note "building: swift build -c release --product logtriage --scratch-path $scratch"
-    (cd "$repo" && swift build -c release --product logtriage --scratch-path "$scratch") >&2 ||
+    note "building: swift build -c release --product logtriage --static-swift-stdlib --scratch-path $scratch"
+    (cd "$repo" && swift build -c release --product logtriage --static-swift-stdlib --scratch-path "$scratch") >&2 ||
         die "the release build failed"
     bin="$(cd "$repo" && swift build -c release --scratch-path "$scratch" --show-bin-path)/logtriage"
     [[ -x $bin ]] || die "no binary at $bin after the build"
