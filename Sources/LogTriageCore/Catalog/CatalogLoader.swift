@@ -73,10 +73,10 @@ public enum CatalogLoader {
         return incidents
     }
 
-    /// Tags only booleans and integers, the two kinds of value a pattern file holds besides text. Yams tries each
-    /// rule's regex on every plain scalar (the keys too, when it checks them for duplicates), so the default seven
-    /// cost most of the parse; a scalar they would have tagged a float, a null or a date is read as text either way.
-    private static let resolver = Resolver.basic.appending(.bool).appending(.int)
+    /// No implicit tags. Yams' default resolver tries seven regexes on each mapping key as it checks keys for
+    /// duplicates, a third of the parse; and what the loader reads does not depend on them: `Node.bool` reads an
+    /// untagged value by its spelling, `Node.int` by its digits, and two keys are duplicates when their text is.
+    private static let resolver = Resolver.basic
 
     /// Parses and checks one incident definition.
     public static func parse(_ text: String, file: String) throws(CatalogError) -> Incident {

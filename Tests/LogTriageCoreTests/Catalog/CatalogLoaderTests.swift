@@ -71,3 +71,53 @@ import Testing
         #expect(EvidenceRule.namedGroups("(?<a>x)(?<=y)(?<!z)(?<bc_d>w)") == ["a", "bc_d"])
     }
 }
+
+extension CatalogLoaderTests {
+    /// YAML 1.1's spellings of a boolean, as pattern files write them; a quoted or other word is no boolean.
+    @Test(arguments: [
+        ("true", true), ("True", true), ("yes", true), ("on", true), ("false", false), ("FALSE", false),
+        ("no", false), ("off", false),
+    ])
+    func ignoreCaseTakesYAMLBooleans(spelling: String, value: Bool) throws {
+        let text = Self.valid.replacingOccurrences(
+            of: "    any: ['something broke']", with: "    any: ['something broke']\n    ignore_case: \(spelling)")
+        let incident = try CatalogLoader.parse(text, file: "/x/demo-incident.yaml")
+        #expect(incident.evidence.first?.ignoreCase == value)
+    }
+
+    @Test(arguments: ["'true'", "\"yes\"", "maybe", "1", "[true]"])
+    func ignoreCaseRefusesWhatIsNoBoolean(spelling: String) {
+        let text = Self.valid.replacingOccurrences(
+            of: "    any: ['something broke']", with: "    any: ['something broke']\n    ignore_case: \(spelling)")
+        #expect {
+            try CatalogLoader.parse(text, file: "/x/demo-incident.yaml")
+        } throws: { error in
+            (error as? CatalogError).map { $0.line == 8 && $0.reason.contains("'ignore_case' must be true or false") }
+                ?? false
+        }
+    }
+
+    /// A key given twice in one mapping is an error naming the key, not a silent choice of one of the two.
+    @Test func aDuplicateKeyIsRefused() {
+        let text = Self.valid.replacingOccurrences(of: "title: Demo", with: "title: Demo\ntitle: Again")
+        #expect {
+            try CatalogLoader.parse(text, file: "/x/demo-incident.yaml")
+        } throws: { error in
+            (error as? CatalogError).map { $0.line == 2 && $0.reason.contains("appears twice") } ?? false
+        }
+    }
+
+    @Test func contextWindowIsAWholeNumber() throws {
+        func parse(_ within: String) throws -> Incident {
+            try CatalogLoader.parse(
+                Self.valid.replacingOccurrences(
+                    of: "    any: ['something broke']",
+                    with:
+                        "    any: ['something broke']\n    context:\n      any: ['near here']\n      within: \(within)"),
+                file: "/x/demo-incident.yaml")
+        }
+        #expect(try parse("5").evidence.first?.context?.within == 5)
+        #expect(throws: CatalogError.self) { try parse("2.5") }
+        #expect(throws: CatalogError.self) { try parse("'5'x") }
+    }
+}
