@@ -7,6 +7,8 @@
 
 #define HASH_BITS 18
 #define TABLE_WORDS ((1u << HASH_BITS) / 64)
+#define LARGE_BITS 21
+#define LARGE_WORDS ((1u << LARGE_BITS) / 64)
 #define PAIR_WORDS ((1u << 16) / 64)
 /// How far into a literal its gram may be taken from. Every passing position starts the automaton this many bytes
 /// back (the largest offset of any gram), so a far gram costs steps at every candidate: measured on the mixes of
@@ -15,7 +17,7 @@
 
 struct cpf_hash_prefilter {
     uint64_t four[TABLE_WORDS];    // one hash of one 4-byte gram of each literal of 4 bytes or more
-    uint64_t second[TABLE_WORDS];  // another hash of the same grams, tested too when there are many
+    uint64_t large[LARGE_WORDS];   // the same hash with 3 bits more, tested instead when there are many grams
     uint64_t two[PAIR_WORDS];    // the first 2 bytes of literals of 2 or 3 bytes, as a 16-bit index
     uint64_t one[4];             // literals of 1 byte
     size_t max_offset;           // the largest offset of a gram into its literal
@@ -23,18 +25,19 @@ struct cpf_hash_prefilter {
     int has_two, has_one;
 };
 
-/// Up to this many grams, one hash decides (a random position passes with a chance of at most 1 in 256): one table
-/// load per position. More grams (a large user catalog) test a second hash too, in a table of its own.
-#define ONE_HASH_GRAMS 1024
+/// Up to this many grams the 32 KiB table decides (a random position passes with a chance of at most 1 in 256), and
+/// stays in the L1 cache. More grams (a large user catalog) are looked up in the 256 KiB table instead, where 8
+/// times the bits keep chance passes as rare. Still one table load per position: a second hash in a second small
+/// table (a Bloom filter with k = 2) cost two, and the +1,000-rules benchmark of Benchmarks/README.md took about
+/// 15% less time with the one large table.
+#define SMALL_TABLE_GRAMS 1024
 
-/// Bit positions from 32-bit multiplies: one, or with many grams two, which must both be set (a Bloom filter with
-/// k = 2), so that a frequent gram of the text rarely collides with the literals' grams by chance. (32-bit products
-/// measured faster than the halves of one 64-bit product, and as selective; an AVX2 version with gathers was slower
-/// than this scalar loop on the machine of Benchmarks/README.md.)
-#define MULTIPLIER_1 0x9E3779B1u
-#define MULTIPLIER_2 0x85EBCA77u
-static inline uint32_t first_bit(uint32_t folded) { return (folded * MULTIPLIER_1) >> (32 - HASH_BITS); }
-static inline uint32_t second_bit(uint32_t folded) { return (folded * MULTIPLIER_2) >> (32 - HASH_BITS); }
+/// Bit positions from one 32-bit multiply, its top bits. (32-bit products measured faster than the halves of one
+/// 64-bit product, and as selective; an AVX2 version with gathers was slower than this scalar loop on the machine
+/// of Benchmarks/README.md.)
+#define MULTIPLIER 0x9E3779B1u
+static inline uint32_t small_bit(uint32_t folded) { return (folded * MULTIPLIER) >> (32 - HASH_BITS); }
+static inline uint32_t large_bit(uint32_t folded) { return (folded * MULTIPLIER) >> (32 - LARGE_BITS); }
 
 static inline void set_bit(uint64_t *table, uint32_t index) { table[index >> 6] |= (uint64_t)1 << (index & 63); }
 
@@ -42,13 +45,12 @@ static inline uint64_t test_bit(const uint64_t *table, uint32_t index) {
     return (table[index >> 6] >> (index & 63)) & 1;
 }
 
-/// Whether the gram `folded` may be one of the literals'; `two_hashes` is constant at each call, so each search
-/// loop below is compiled twice, with one table load per position or two.
+/// Whether the gram `folded` may be one of the literals'; `large` is constant at each call, so each search loop
+/// below is compiled twice, once for each table.
 static inline __attribute__((always_inline)) uint64_t test_gram(
-    const cpf_hash_prefilter *prefilter, uint32_t folded, const int two_hashes) {
-    uint64_t hit = test_bit(prefilter->four, first_bit(folded));
-    if (two_hashes) hit &= test_bit(prefilter->second, second_bit(folded));
-    return hit;
+    const cpf_hash_prefilter *prefilter, uint32_t folded, const int large) {
+    if (large) return test_bit(prefilter->large, large_bit(folded));
+    return test_bit(prefilter->four, small_bit(folded));
 }
 
 /// Words that log lines are full of: a gram inside one of them is a poor choice, however rare its letters.
@@ -160,8 +162,8 @@ void cpf_hash_add(cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t le
         }
         uint32_t word;
         memcpy(&word, bytes + best, 4);  // safe because best + 4 <= length
-        set_bit(prefilter->four, first_bit(word | 0x20202020u));
-        set_bit(prefilter->second, second_bit(word | 0x20202020u));
+        set_bit(prefilter->four, small_bit(word | 0x20202020u));
+        set_bit(prefilter->large, large_bit(word | 0x20202020u));
         prefilter->grams++;
         if (best > prefilter->max_offset) prefilter->max_offset = best;
     } else if (length >= 2) {
@@ -183,13 +185,13 @@ double cpf_hash_pass_share(const cpf_hash_prefilter *prefilter) {
     // After ORing with 0x20 only half the byte values remain, so a random position meets each set bit of the
     // one- and two-byte tables 2 or 4 times as often as the table's size suggests.
     double four = share(prefilter->four, TABLE_WORDS);
-    if (prefilter->grams > ONE_HASH_GRAMS) four *= share(prefilter->second, TABLE_WORDS);
+    if (prefilter->grams > SMALL_TABLE_GRAMS) four = share(prefilter->large, LARGE_WORDS);
     return four + 4 * share(prefilter->two, PAIR_WORDS) + 2 * share(prefilter->one, 4);
 }
 
 /// Whether a literal may start at `i` (one- and two-byte literals) or have its gram at `i`.
 static inline __attribute__((always_inline)) uint64_t passes(
-    const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t i, const int two_hashes) {
+    const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t i, const int large) {
     uint64_t hit = 0;
     if (prefilter->has_one) hit |= test_bit(prefilter->one, bytes[i] | 0x20);
     if (prefilter->has_two && i + 2 <= count)
@@ -197,7 +199,7 @@ static inline __attribute__((always_inline)) uint64_t passes(
     if (i + 4 <= count) {
         uint32_t word;
         memcpy(&word, bytes + i, 4);  // safe because i + 4 <= count
-        hit |= test_gram(prefilter, word | 0x20202020u, two_hashes);
+        hit |= test_gram(prefilter, word | 0x20202020u, large);
     }
     return hit;
 }
@@ -205,17 +207,17 @@ static inline __attribute__((always_inline)) uint64_t passes(
 size_t cpf_hash_max_offset(const cpf_hash_prefilter *prefilter) { return prefilter->max_offset; }
 
 static inline __attribute__((always_inline)) size_t find(
-    const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from, const int two_hashes) {
+    const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from, const int large) {
     size_t i = from;
     // Four positions per step from one 8-byte load; the first of them that passes is found afterwards.
     for (; i + 8 <= count; i += 4) {
         uint64_t w;
         memcpy(&w, bytes + i, 8);  // safe because i + 8 <= count
         w |= 0x2020202020202020ull;
-        uint64_t hit = test_gram(prefilter, (uint32_t)w, two_hashes)
-            | test_gram(prefilter, (uint32_t)(w >> 8), two_hashes)
-            | test_gram(prefilter, (uint32_t)(w >> 16), two_hashes)
-            | test_gram(prefilter, (uint32_t)(w >> 24), two_hashes);
+        uint64_t hit = test_gram(prefilter, (uint32_t)w, large)
+            | test_gram(prefilter, (uint32_t)(w >> 8), large)
+            | test_gram(prefilter, (uint32_t)(w >> 16), large)
+            | test_gram(prefilter, (uint32_t)(w >> 24), large);
         if (prefilter->has_two) {
             hit |= test_bit(prefilter->two, (uint32_t)w & 0xffff) | test_bit(prefilter->two, (uint32_t)(w >> 8) & 0xffff)
                 | test_bit(prefilter->two, (uint32_t)(w >> 16) & 0xffff)
@@ -227,12 +229,12 @@ static inline __attribute__((always_inline)) size_t find(
         if (hit) break;
     }
     for (; i < count; i++) {
-        if (passes(prefilter, bytes, count, i, two_hashes)) return i;
+        if (passes(prefilter, bytes, count, i, large)) return i;
     }
     return count;
 }
 
 size_t cpf_hash_find(const cpf_hash_prefilter *prefilter, const uint8_t *bytes, size_t count, size_t from) {
-    return prefilter->grams > ONE_HASH_GRAMS ? find(prefilter, bytes, count, from, 1)
+    return prefilter->grams > SMALL_TABLE_GRAMS ? find(prefilter, bytes, count, from, 1)
                                              : find(prefilter, bytes, count, from, 0);
 }

@@ -70,8 +70,8 @@ size_t cpf_find_unconfirmed(const cpf_prefilter *prefilter, const uint8_t *bytes
 
 /// A second kind of search, for literal sets too large for the 8 buckets of the fingerprint: a position passes
 /// when the hash of the 4 bytes there, each ORed with 0x20 (so that ASCII case does not matter), has its bit set in
-/// a 262,144-bit table (32 KiB) built from one 4-byte gram of each literal (with more than 1,024 grams, a second
-/// hash's bit in a second table of that size too). Literals of 1 to 3 bytes are looked up
+/// a 262,144-bit table (32 KiB) built from one 4-byte gram of each literal (with more than 1,024 grams, in a
+/// 2,097,152-bit table, 256 KiB, instead). Literals of 1 to 3 bytes are looked up
 /// exactly instead, their first byte (or 2 bytes) ORed alike, in tables of their own. A superset of the positions
 /// where a literal starts is passed; confirming is left to the automaton.
 ///

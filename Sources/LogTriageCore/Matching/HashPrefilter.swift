@@ -4,13 +4,12 @@ import CPrefilter
 /// `LiteralAutomaton`, used the same way (the automaton jumps to the next position it passes).
 ///
 /// A position passes when the hash of the 4 bytes there, case folded, is that of one of the literals' grams, its
-/// rarest 4 bytes near its start (a 262,144-bit table, 32 KiB; with more than 1,024 grams a second hash in a second
-/// table must agree); literals shorter than 4 bytes are looked up exactly, from their start, in small tables of
+/// rarest 4 bytes near its start (a 262,144-bit table, 32 KiB; with more than 1,024 grams a 2,097,152-bit one,
+/// 256 KiB); literals shorter than 4 bytes are looked up exactly, from their start, in small tables of
 /// their own. It passes a few positions too many, never too few, whatever the number of literals; how many too many
 /// grows with the number of distinct 4-byte beginnings, which `passShare` estimates.
 ///
-/// Complexity: building is O(literals); `next` costs a multiply and a bit test per position (two of each for large
-/// sets).
+/// Complexity: building is O(literals); `next` costs a multiply and a bit test per position.
 final class HashPrefilter {
     private let handle: OpaquePointer
     /// The estimated share of positions that pass (for random bytes).

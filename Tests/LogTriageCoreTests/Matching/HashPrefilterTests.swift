@@ -18,7 +18,7 @@ import Testing
     func hashJumpsReportWhatEveryByteReports(seed: UInt64) {
         var random = SplitMix64(seed: seed)
         let alphabet = Array("abcxyzAB \\\"u/0-:worker already".utf8)
-        // Above 1,024 grams a second hash is tested too: both searches are covered.
+        // Above 1,024 grams the large table is tested instead: both searches are covered.
         let literalCount = [1, 3, 20, 150, 700, 1500].randomElement(using: &random)!
         let literals = (0..<literalCount).map { _ in
             let length = Int.random(in: 1...24, using: &random)
