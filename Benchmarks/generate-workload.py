@@ -36,7 +36,12 @@ import sys
 import time
 from json.encoder import encode_basestring as json_string  # C implementation: fast, keeps non-ASCII as is
 
-GENERATOR_VERSION = 1
+# Bumped whenever what is generated or its planted counts change, so that run.sh refuses a stale workload:
+# 2 since the planted counts of the grown catalog (upstream timeouts, gunicorn's second port-conflict record).
+GENERATOR_VERSION = 2
+# Part of every random stream's seed; kept at 1 so that a workload of a given size and seed has the same bytes
+# as before version 2.
+STREAMS_VERSION = 1
 START_EPOCH = 1740787200  # 2025-03-01T00:00:00Z
 BLOCK = 4 << 20  # bytes buffered before each write
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -161,7 +166,7 @@ class Stream:
     incident_kinds = ()
 
     def __init__(self, seed, role, incident_every):
-        self.rng = random.Random(f"{seed}:{role}:{GENERATOR_VERSION}")
+        self.rng = random.Random(f"{seed}:{role}:{STREAMS_VERSION}")
         self.incident_every = incident_every
         self.countdown = self._next_countdown()
         self.planted = {}
@@ -681,7 +686,7 @@ def main():
     manifest = {"generator_version": GENERATOR_VERSION, "seed": args.seed, "size": args.size,
                 "incident_every": args.incident_every, "scan": "var", "files": []}
     writer = Writer(args.out, manifest)
-    rng = random.Random(f"{args.seed}:ids:{GENERATOR_VERSION}")
+    rng = random.Random(f"{args.seed}:ids:{STREAMS_VERSION}")
     budget = {name: int(args.size * share) for name, share in SHARES.items()}
 
     containers = os.path.join("var", "lib", "docker", "containers")

@@ -105,35 +105,39 @@ public final class Classifier {
             time: location.time, text: evidenceText(message), rule: "")
         var countedIncidents = Set<Int>()
         // Value names already given for an incident by an earlier (more specific) rule on this record: a later,
-        // looser rule of the same incident does not add its own reading of them (`port: 80, 03`).
+        // looser rule of the same incident does not add its own reading of them (`port: 80, 03`). Only a record
+        // with more than one hit needs them.
         var namesGiven: [Int: Set<String>] = [:]
         for hit in hits {
-            let rule = table.rules[hit.rule]
+            // The rule's fields are read in place: a copy of the whole rule costs a retain of each of its parts.
+            let incident = table.rules[hit.rule].incident
             var item = evidence
-            item.rule = rule.definition.name
-            if let context = rule.definition.context {
+            item.rule = table.rules[hit.rule].definition.name
+            if let within = table.rules[hit.rule].definition.context?.within {
                 let seenAt = sources[s].lastContext[hit.rule]
-                if seenAt == nil || index - seenAt! >= context.within {
-                    if !countedIncidents.contains(rule.incident) {
+                if seenAt == nil || index - seenAt! >= within {
+                    if !countedIncidents.contains(incident) {
                         sources[s].pending.append(
                             Pending(
-                                index: index, rule: hit.rule, incident: rule.incident, evidence: item,
+                                index: index, rule: hit.rule, incident: incident, evidence: item,
                                 values: hit.values))
                     }
                     continue
                 }
             }
-            if countedIncidents.insert(rule.incident).inserted {
+            if countedIncidents.insert(incident).inserted {
                 // A context rule of the same incident waiting on this very record is now redundant.
-                sources[s].pending.removeAll { $0.index == index && $0.incident == rule.incident }
-                count(item, incident: rule.incident, values: hit.values)
-                namesGiven[rule.incident] = Set(hit.values.map(\.name))
+                if !sources[s].pending.isEmpty {
+                    sources[s].pending.removeAll { $0.index == index && $0.incident == incident }
+                }
+                count(item, incident: incident, values: hit.values)
+                if hits.count > 1 { namesGiven[incident] = Set(hit.values.map(\.name)) }
             } else {
-                let given = namesGiven[rule.incident, default: []]
+                let given = namesGiven[incident, default: []]
                 let added = hit.values.filter { !given.contains($0.name) }
                 guard !added.isEmpty else { continue }
-                namesGiven[rule.incident] = given.union(added.map(\.name))
-                mergeValues(added, incident: rule.incident, evidence: item)
+                namesGiven[incident] = given.union(added.map(\.name))
+                mergeValues(added, incident: incident, evidence: item)
             }
         }
     }
