@@ -30,30 +30,26 @@ public enum PathName {
 
     /// The name made of `bytes`.
     public static func string(_ bytes: some Collection<UInt8>) -> String {
-        if let ascii = bytes.withContiguousStorageIfAvailable({
-            $0.allSatisfy { $0 < 0x80 } ? String(decoding: $0, as: UTF8.self) : nil
-        }),
-            let ascii
-        {
-            return ascii
-        }
-        let array = Array(bytes)
-        if array.allSatisfy({ $0 < 0x80 }) { return String(decoding: array, as: UTF8.self) }
+        bytes.withContiguousStorageIfAvailable(string(contiguous:))
+            ?? Array(bytes).withUnsafeBufferPointer(string(contiguous:))
+    }
+
+    private static func string(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        let raw = UnsafeRawBufferPointer(bytes)
         var out = String.UnicodeScalarView()
-        array.withUnsafeBytes { raw in
-            var index = 0
-            while index < raw.count {
-                let length = UTF8Sequence.length(raw, at: index)
-                let sequence = UnsafeRawBufferPointer(rebasing: raw[index..<index + max(length, 1)])
-                let scalar = length == 0 ? nil : String(decoding: sequence, as: UTF8.self).unicodeScalars.first
-                if let scalar, escapedByte(scalar) == nil {
-                    out.append(scalar)
-                } else {
-                    // Not UTF-8, or one of the escapes itself: written out byte by byte.
-                    for byte in sequence { out.append(escape(byte)) }
-                }
-                index += sequence.count
+        var index = 0
+        while index < raw.count {
+            let length = UTF8Sequence.length(raw, at: index)
+            let sequence = UnsafeRawBufferPointer(rebasing: raw[index..<index + max(length, 1)])
+            let scalar = length == 0 ? nil : String(decoding: sequence, as: UTF8.self).unicodeScalars.first
+            if let scalar, escapedByte(scalar) == nil {
+                out.append(scalar)
+            } else {
+                // Not UTF-8, or one of the escapes itself: written out byte by byte.
+                for byte in sequence { out.append(escape(byte)) }
             }
+            index += sequence.count
         }
         return String(out)
     }
@@ -169,17 +165,16 @@ public enum PathName {
                 if errno != 0 { return .failure(SystemError(code: errno)) }
                 return .success(found)
             }
-            let item =
-                withUnsafePointer(to: entry.pointee.d_name) { pointer in
-                    pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { cName in
-                        let name = string(cString: cName)
-                        guard name != "." && name != "..", wanted(name) else { return (name, nil) }
-                        var info = stat()
-                        let rc = fstatat(descriptor, cName, &info, AT_SYMLINK_NOFOLLOW)
-                        return (name, rc == 0 ? .success(info) : .failure(SystemError(code: errno)))
-                    }
-                } as (name: String, status: Result<stat, SystemError>?)
-            if item.name != "." && item.name != ".." { found.append(item) }
+            withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { cName in
+                    let name = string(cString: cName)
+                    guard name != "." && name != ".." else { return }
+                    guard wanted(name) else { return found.append((name, nil)) }
+                    var info = stat()
+                    let rc = fstatat(descriptor, cName, &info, AT_SYMLINK_NOFOLLOW)
+                    found.append((name, rc == 0 ? .success(info) : .failure(SystemError(code: errno))))
+                }
+            }
         }
     }
 }
