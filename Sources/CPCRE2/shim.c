@@ -7,15 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct lt_regex {
+struct lt_code {
     pcre2_code *code;
+};
+
+struct lt_regex {
+    const pcre2_code *code;
     pcre2_match_data *data;
     pcre2_match_context *context;
 };
 
-lt_regex *lt_regex_compile(
-    const char *pattern, size_t length, uint32_t match_limit, char *message, size_t message_size,
-    size_t *error_offset) {
+lt_code *lt_code_compile(
+    const char *pattern, size_t length, int jit, char *message, size_t message_size, size_t *error_offset) {
     int code_error = 0;
     PCRE2_SIZE offset = 0;
     pcre2_code *code = pcre2_compile(
@@ -26,22 +29,41 @@ lt_regex *lt_regex_compile(
         return NULL;
     }
     // Without a JIT (some platforms) the interpreter runs the same pattern; nothing else changes.
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    lt_regex *regex = calloc(1, sizeof(lt_regex));
-    pcre2_match_data *data = pcre2_match_data_create_from_pattern(code, NULL);
-    pcre2_match_context *context = pcre2_match_context_create(NULL);
-    if (regex == NULL || data == NULL || context == NULL) {
-        free(regex);
-        pcre2_match_data_free(data);
-        pcre2_match_context_free(context);
+    if (jit) (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    lt_code *result = calloc(1, sizeof(lt_code));
+    if (result == NULL) {
         pcre2_code_free(code);
         if (message_size > 0) strncpy(message, "out of memory", message_size - 1);
         *error_offset = 0;
         return NULL;
     }
+    result->code = code;
+    return result;
+}
+
+void lt_code_free(lt_code *code) {
+    if (code == NULL) return;
+    pcre2_code_free(code->code);
+    free(code);
+}
+
+int lt_code_group_number(const lt_code *code, const char *name) {
+    return pcre2_substring_number_from_name(code->code, (PCRE2_SPTR)name);
+}
+
+lt_regex *lt_regex_create(const lt_code *code, uint32_t match_limit) {
+    lt_regex *regex = calloc(1, sizeof(lt_regex));
+    pcre2_match_data *data = pcre2_match_data_create_from_pattern(code->code, NULL);
+    pcre2_match_context *context = pcre2_match_context_create(NULL);
+    if (regex == NULL || data == NULL || context == NULL) {
+        free(regex);
+        pcre2_match_data_free(data);
+        pcre2_match_context_free(context);
+        return NULL;
+    }
     pcre2_set_match_limit(context, match_limit);
     pcre2_set_depth_limit(context, match_limit);
-    regex->code = code;
+    regex->code = code->code;
     regex->data = data;
     regex->context = context;
     return regex;
@@ -51,12 +73,7 @@ void lt_regex_free(lt_regex *regex) {
     if (regex == NULL) return;
     pcre2_match_context_free(regex->context);
     pcre2_match_data_free(regex->data);
-    pcre2_code_free(regex->code);
     free(regex);
-}
-
-int lt_regex_group_number(const lt_regex *regex, const char *name) {
-    return pcre2_substring_number_from_name(regex->code, (PCRE2_SPTR)name);
 }
 
 int lt_regex_match(lt_regex *regex, const uint8_t *subject, size_t length) {

@@ -91,17 +91,23 @@ public struct EvidenceRule: Equatable, Sendable {
         self.groupNames = regex.map(Self.namedGroups) ?? []
     }
 
-    /// The names of `(?<name>…)` groups in a regex. O(pattern length).
+    /// The names of `(?<name>…)` groups in a regex, by bytes (the marks are ASCII). O(pattern length).
     static func namedGroups(_ pattern: String) -> [String] {
+        let bytes = Array(pattern.utf8)
         var names: [String] = []
-        var rest = Substring(pattern)
-        while let range = rest.range(of: "(?<") {
-            let after = rest[range.upperBound...]
-            // `(?<=` and `(?<!` are lookbehinds, not names.
-            if let first = after.first, first != "=", first != "!", let close = after.firstIndex(of: ">") {
-                names.append(String(after[..<close]))
+        var i = 0
+        while i + 3 <= bytes.count {
+            guard bytes[i] == UInt8(ascii: "("), bytes[i + 1] == UInt8(ascii: "?"), bytes[i + 2] == UInt8(ascii: "<")
+            else {
+                i += 1
+                continue
             }
-            rest = after
+            i += 3
+            // `(?<=` and `(?<!` are lookbehinds, not names.
+            guard i < bytes.count, bytes[i] != UInt8(ascii: "="), bytes[i] != UInt8(ascii: "!"),
+                let close = bytes[i...].firstIndex(of: UInt8(ascii: ">"))
+            else { continue }
+            names.append(String(decoding: bytes[i..<close], as: UTF8.self))
         }
         return names
     }

@@ -8,8 +8,8 @@ import CPCRE2
 /// Syntax is PCRE2's (Perl's): `(?<name>…)` groups, `\d` `\w` `\s` `\b` with Unicode properties, lazy and
 /// possessive quantifiers, look-around.
 ///
-/// Not for concurrent use: it holds its match data. Complexity: compiling is O(pattern); a match at most
-/// `matchLimit` steps.
+/// Not for concurrent use: it holds its match data; its compiled pattern (`Code`) is what threads share.
+/// Complexity: compiling is O(pattern); a match at most `matchLimit` steps.
 final class BoundedRegex {
     /// Steps a match may take; a legitimate catalog pattern needs about one per subject byte, so a 1 MiB record
     /// fits ten times over, and an exponential one is cut off within milliseconds.
@@ -30,32 +30,61 @@ final class BoundedRegex {
         case limitReached
     }
 
+    /// A compiled pattern, shared by the threads that match it: only read once made.
+    final class Code: @unchecked Sendable {
+        // Safe because the compiled pattern is not modified after `init` (PCRE2 compiles and JIT-compiles it
+        // there), and PCRE2 allows threads to match one compiled pattern at once, each with its own match data.
+        fileprivate let handle: OpaquePointer
+
+        /// Compiles `pattern`; `jit` JIT-compiles it as well, which takes longer and matches faster (a pattern that
+        /// is only checked needs no JIT).
+        init(_ pattern: String, jit: Bool = true) throws(CompileError) {
+            var message = [CChar](repeating: 0, count: 256)
+            var offset = 0
+            var utf8 = Array(pattern.utf8)
+            let handle = utf8.withUnsafeMutableBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    lt_code_compile(chars.baseAddress, chars.count, jit ? 1 : 0, &message, message.count, &offset)
+                }
+            }
+            guard let handle else {
+                throw CompileError(
+                    message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
+                    offset: offset)
+            }
+            self.handle = handle
+        }
+
+        deinit { lt_code_free(handle) }
+
+        /// The number of the group `name`, or nil.
+        func groupNumber(_ name: String) -> Int32? {
+            let number = lt_code_group_number(handle, name)
+            return number >= 0 ? number : nil
+        }
+    }
+
+    let code: Code
     private let handle: OpaquePointer
 
-    init(_ pattern: String) throws(CompileError) {
-        var message = [CChar](repeating: 0, count: 256)
-        var offset = 0
-        var utf8 = Array(pattern.utf8)
-        let handle = utf8.withUnsafeMutableBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                lt_regex_compile(chars.baseAddress, chars.count, Self.matchLimit, &message, message.count, &offset)
-            }
+    /// A matcher of `code`, which it keeps alive; fails only when out of memory.
+    init(code: Code) throws(CompileError) {
+        guard let handle = lt_regex_create(code.handle, Self.matchLimit) else {
+            throw CompileError(message: "out of memory", offset: 0)
         }
-        guard let handle else {
-            throw CompileError(
-                message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                offset: offset)
-        }
+        self.code = code
         self.handle = handle
+    }
+
+    /// Compiles `pattern` for this matcher alone.
+    convenience init(_ pattern: String) throws(CompileError) {
+        try self.init(code: Code(pattern))
     }
 
     deinit { lt_regex_free(handle) }
 
     /// The number of the group `name`, or nil.
-    func groupNumber(_ name: String) -> Int32? {
-        let number = lt_regex_group_number(handle, name)
-        return number >= 0 ? number : nil
-    }
+    func groupNumber(_ name: String) -> Int32? { code.groupNumber(name) }
 
     /// Matches `subject`. O(subject) for the catalog's patterns; at most `matchLimit` steps for any.
     func match(_ subject: UnsafeRawBufferPointer) -> Outcome {

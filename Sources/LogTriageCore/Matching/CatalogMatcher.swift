@@ -23,14 +23,16 @@ public final class CatalogMatcher {
     /// What every matcher of one catalog shares, built once per scan: the rule table, the automaton of all the
     /// catalog's literals, and the roles each literal plays. Matchers running on several threads use one program.
     public final class Program: @unchecked Sendable {
-        // Sendable because every stored property is immutable after `init` and the automaton's `scan` only
-        // reads its tables.
+        // Sendable because every stored property is immutable after `init`, the automaton's `scan` only reads its
+        // tables, and `regexes` is Sendable (it locks).
         public let table: RuleTable
         /// The gates decoders use to skip the lines of a chunk that hold none of the table's literals.
         public let gates: CandidateGates
         let automaton: LiteralAutomaton
         /// For each automaton literal, the rules it plays a role in.
         let roles: [[(rule: Int, role: Role)]]
+        /// The rules' regexes, compiled as the matchers first need them.
+        let regexes: RuleRegexes
 
         private enum Part {
             case automaton(LiteralAutomaton)
@@ -70,6 +72,7 @@ public final class CatalogMatcher {
             }
             self.table = table
             self.roles = roles
+            self.regexes = RuleRegexes(table)
             // The three automata are built side by side: most of a small scan's start-up is spent here.
             let ordered = CandidateGates.literals(table)
             let encodings: [CandidateGate.Encoding?] = [nil, .verbatim, .jsonString]
@@ -88,7 +91,7 @@ public final class CatalogMatcher {
     public let program: Program
     public var rules: [RuleTable.Rule] { program.table.rules }
     /// Verification of candidates, this matcher's own.
-    private let verifier: Verifier
+    private var verifier: Verifier
 
     // Per-record scratch, reused so that matching allocates nothing for records without candidates.
     private var triggered: [Bool]
@@ -101,11 +104,11 @@ public final class CatalogMatcher {
         self.init(program: Program(RuleTable(catalog)))
     }
 
-    /// A matcher sharing `program`; O(rules) to compile the regexes.
+    /// A matcher sharing `program`. O(rules).
     public init(program: Program) {
         self.program = program
         let rules = program.table.rules
-        self.verifier = Verifier(program.table)
+        self.verifier = Verifier(program.regexes)
         self.triggered = Array(repeating: false, count: rules.count)
         self.rejected = Array(repeating: false, count: rules.count)
         self.contextSeen = Array(repeating: false, count: rules.count)

@@ -7,7 +7,9 @@ extension LiteralAutomaton {
     /// the automaton is in one of its match states. Bytes no literal holds share one class.
     ///
     /// Two shapes, one meaning:
-    /// - **dense** (a catalog of ordinary size): a full row of next states per state, one lookup per byte;
+    /// - **dense** (a catalog of ordinary size): a full row of next states per state, one lookup per byte; the
+    ///   states are 16-bit numbers while there are at most 65,536 of them (the built-in catalog's three automata
+    ///   have about 11,000 each), which halves the rows' memory and the time to build and page them in;
     /// - **sparse** (when the rows would take more than `maximumDenseEntries`, as 100,000 literals would): each
     ///   state keeps only its trie children and its failure state, and a step follows failure states until one
     ///   has the byte's child (amortised O(1) per byte, as Aho–Corasick's original automaton). Memory is then
@@ -19,11 +21,7 @@ extension LiteralAutomaton {
         /// Byte → class.
         var classOf: [UInt8]
         var classCount: Int
-        /// Dense: `state * classCount + class` → next state; state 0 is the start (the trie's root). Sparse: the
-        /// start state's row only.
-        var transitions: [UInt32]
-        /// Set when the automaton is sparse.
-        var sparse: Sparse?
+        var rows: Rows
         /// States at or above this number have outputs.
         var firstMatchState: UInt32
         /// For match state `s`, its literals are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`,
@@ -32,6 +30,14 @@ extension LiteralAutomaton {
         var outputs: [Int32]
         /// For each literal: whether an occurrence must be confirmed against the input bytes.
         var confirm: [Bool]
+    }
+
+    /// The next states. Dense: `state * classCount + class` → next state; state 0 is the start (the trie's root).
+    enum Rows {
+        case narrow([UInt16])
+        case wide([UInt32])
+        /// The start state's full row, and the trie for the others.
+        case sparse(root: [UInt32], Sparse)
     }
 
     /// The trie's edges and failure states of a sparse automaton.
@@ -63,7 +69,13 @@ extension LiteralAutomaton {
     /// 620,000 (547 literals, 58 classes); a scan builds three automata (the matcher's and two candidate gates).
     static let maximumDenseEntries = 1 << 22
 
-    static func buildTables(_ literals: [Literal], maximumDenseEntries: Int = maximumDenseEntries) -> Tables {
+    /// Dense rows hold 16-bit states up to this many states.
+    static let maximumNarrowStates = 1 << 16
+
+    static func buildTables(
+        _ literals: [Literal], maximumDenseEntries: Int = maximumDenseEntries,
+        maximumNarrowStates: Int = maximumNarrowStates
+    ) -> Tables {
         // Classes: one per distinct folded byte of the literals, one for every other byte.
         var classOfByte = [Int](repeating: -1, count: 256)
         var classCount = 1  // class 0: bytes no literal holds
@@ -164,20 +176,27 @@ extension LiteralAutomaton {
         // The start state's row: its child on a class, else itself.
         var rootRow = [UInt32](repeating: 0, count: classCount)
         forEachChild(of: 0) { rootRow[Int(edgeClass[$0])] = newNumber[$0] }
-        let transitions: [UInt32]
-        var sparse: Sparse?
-        if stateCount * classCount <= maximumDenseEntries {
-            // Each row from its failure state's row, overwritten by its own children; breadth-first order (the
-            // queue) fills a failure state's row before the rows that copy it.
-            var table = [UInt32](repeating: 0, count: stateCount * classCount)
-            for c in 0..<classCount { table[c] = rootRow[c] }
-            for old in queue.dropFirst() {
-                let row = Int(newNumber[Int(old)]) * classCount
-                let failRow = Int(newNumber[Int(fail[Int(old)])]) * classCount
-                for c in 0..<classCount { table[row + c] = table[failRow + c] }
-                forEachChild(of: Int(old)) { table[row + Int(edgeClass[$0])] = newNumber[$0] }
+        let rows: Rows
+        // Each row from its failure state's row, overwritten by its own children; breadth-first order (the queue)
+        // fills a failure state's row before the rows that copy it.
+        func dense<State: FixedWidthInteger & UnsignedInteger>(_: State.Type) -> [State] {
+            [State](unsafeUninitializedCapacity: stateCount * classCount) { buffer, initialized in
+                // Safe because every state is in the queue once, so each row is initialised once, the start
+                // state's first, and a failure state's row before it is copied; the rows are whole rows of states
+                // below stateCount, inside the buffer, and distinct (a state is not its own failure state).
+                let base = buffer.baseAddress!
+                for c in 0..<classCount { (base + c).initialize(to: State(rootRow[c])) }
+                for old in queue.dropFirst() {
+                    let row = Int(newNumber[Int(old)]) * classCount
+                    let failRow = Int(newNumber[Int(fail[Int(old)])]) * classCount
+                    (base + row).initialize(from: base + failRow, count: classCount)
+                    forEachChild(of: Int(old)) { buffer[row + Int(edgeClass[$0])] = State(newNumber[$0]) }
+                }
+                initialized = stateCount * classCount
             }
-            transitions = table
+        }
+        if stateCount * classCount <= maximumDenseEntries {
+            rows = stateCount <= maximumNarrowStates ? .narrow(dense(UInt16.self)) : .wide(dense(UInt32.self))
         } else {
             var childStart = [Int32](repeating: 0, count: stateCount + 1)
             var childClass: [UInt8] = []
@@ -194,14 +213,15 @@ extension LiteralAutomaton {
                 }
             }
             childStart[stateCount] = Int32(childClass.count)
-            transitions = rootRow
-            sparse = Sparse(childStart: childStart, childClass: childClass, childState: childState, fail: newFail)
+            rows = .sparse(
+                root: rootRow,
+                Sparse(childStart: childStart, childClass: childClass, childState: childState, fail: newFail))
         }
         let confirm = literals.map { literal in
             !literal.ignoreCase && literal.bytes.contains { ($0 | 0x20) &- UInt8(ascii: "a") < 26 }
         }
         return Tables(
-            classOf: classOf, classCount: classCount, transitions: transitions, sparse: sparse,
+            classOf: classOf, classCount: classCount, rows: rows,
             firstMatchState: UInt32(firstMatch), outputStart: outputStart, outputs: flat, confirm: confirm)
     }
 }

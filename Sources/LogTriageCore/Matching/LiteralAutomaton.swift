@@ -48,10 +48,9 @@ public final class LiteralAutomaton {
     /// Byte → class.
     private let classOf: [UInt8]
     private let classCount: Int
-    /// `state * classCount + class` → next state; when `sparse` is set, the start state's row only.
-    private let transitions: [UInt32]
-    /// The trie edges and failure states, for a set too large for full rows (see `Tables`).
-    private let sparse: Sparse?
+    /// The next states: full rows of 16- or 32-bit states, or the trie for a set too large for full rows (see
+    /// `Tables`).
+    private let rows: Rows
     /// States at or above this number report literals.
     private let firstMatchState: UInt32
     /// For match state `s`, the literals it reports are `outputs[outputStart[s - firstMatchState] ..< outputStart[s - firstMatchState + 1]]`.
@@ -129,13 +128,25 @@ public final class LiteralAutomaton {
         self.init(literals, prefilter: nil, maximumDenseEntries: 0)
     }
 
-    /// Whether the automaton keeps only trie edges and failure states (see `Tables`).
-    var isSparse: Bool { sparse != nil }
+    /// Compiles `literals` into full rows of 32-bit states however few they are, without a prefilter (for tests).
+    convenience init(_ literals: [Literal], forcingWide: Void) {
+        self.init(literals, prefilter: nil, maximumNarrowStates: 0)
+    }
+
+    /// The shape of the rows (see `Tables`).
+    var shape: String {
+        switch rows {
+        case .narrow: "narrow"
+        case .wide: "wide"
+        case .sparse: "sparse"
+        }
+    }
 
     /// The prefilters must have been built from `literals`; at most one is used.
     private init(
         _ literals: [Literal], prefilter: Prefilter?, hashPrefilter: HashPrefilter? = nil,
-        maximumDenseEntries: Int = LiteralAutomaton.maximumDenseEntries
+        maximumDenseEntries: Int = LiteralAutomaton.maximumDenseEntries,
+        maximumNarrowStates: Int = LiteralAutomaton.maximumNarrowStates
     ) {
         precondition(literals.allSatisfy { !$0.bytes.isEmpty }, "empty literal")
         self.literals = literals
@@ -149,11 +160,11 @@ public final class LiteralAutomaton {
             self.search = nil
         }
 
-        let tables = Self.buildTables(literals, maximumDenseEntries: maximumDenseEntries)
+        let tables = Self.buildTables(
+            literals, maximumDenseEntries: maximumDenseEntries, maximumNarrowStates: maximumNarrowStates)
         self.classOf = tables.classOf
         self.classCount = tables.classCount
-        self.transitions = tables.transitions
-        self.sparse = tables.sparse
+        self.rows = tables.rows
         self.firstMatchState = tables.firstMatchState
         self.outputStart = tables.outputStart
         self.outputs = tables.outputs
@@ -180,9 +191,24 @@ public final class LiteralAutomaton {
         let input = base.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
         classOf.withUnsafeBufferPointer { classes in
-            transitions.withUnsafeBufferPointer { table in
-                if let sparse {
-                    // Follows failure states to one with the byte's child; the start state has a full row.
+            // The dense steps are safe because callers pass i < count, classes has 256 entries, and every
+            // state * classCount + class is inside the table the constructor built.
+            switch rows {
+            case .narrow(let rows):
+                rows.withUnsafeBufferPointer { table in
+                    drive(input, count, found) { state, i in
+                        UInt32(table[Int(state) &* classCount &+ Int(classes[Int(input[i])])])
+                    }
+                }
+            case .wide(let rows):
+                rows.withUnsafeBufferPointer { table in
+                    drive(input, count, found) { state, i in
+                        table[Int(state) &* classCount &+ Int(classes[Int(input[i])])]
+                    }
+                }
+            case .sparse(let root, let sparse):
+                // Follows failure states to one with the byte's child; the start state has a full row.
+                root.withUnsafeBufferPointer { table in
                     drive(input, count, found) { state, i in
                         let byteClass = classes[Int(input[i])]
                         var s = state
@@ -191,12 +217,6 @@ public final class LiteralAutomaton {
                             s = sparse.fail[Int(s)]
                         }
                         return table[Int(byteClass)]
-                    }
-                } else {
-                    // safe because callers pass i < count, classes has 256 entries, and every state * classCount
-                    // + class is inside the table the constructor built
-                    drive(input, count, found) { state, i in
-                        table[Int(state) &* classCount &+ Int(classes[Int(input[i])])]
                     }
                 }
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogTriageCore
@@ -69,6 +70,8 @@ import Testing
 
     @Test func namedGroupsAreFoundButLookbehindsAreNot() {
         #expect(EvidenceRule.namedGroups("(?<a>x)(?<=y)(?<!z)(?<bc_d>w)") == ["a", "bc_d"])
+        #expect(EvidenceRule.namedGroups("((?<outer>a(?<inner>b))") == ["outer", "inner"])
+        #expect(EvidenceRule.namedGroups("x(?<") == [] && EvidenceRule.namedGroups("(?<open") == [])
     }
 }
 
@@ -119,5 +122,35 @@ extension CatalogLoaderTests {
         #expect(try parse("5").evidence.first?.context?.within == 5)
         #expect(throws: CatalogError.self) { try parse("2.5") }
         #expect(throws: CatalogError.self) { try parse("'5'x") }
+    }
+
+    /// The loader's trimming and blank test stand in for Foundation's `trimmingCharacters(in:)` with
+    /// `.whitespacesAndNewlines` and `.whitespaces`; they must agree with it on every mix of white space and text.
+    @Test func trimmingAgreesWithFoundation() {
+        let pieces: [String] = [
+            " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2003}",
+            "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{200B}", "\u{FEFF}", "a", "é", "e\u{301}",
+            "日本", "-", "\u{1F600}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator)!
+            }.joined()
+            #expect(
+                CatalogLoader.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines),
+                "\(text.debugDescription)")
+            #expect(
+                CatalogLoader.isBlank(text) == text.trimmingCharacters(in: .whitespaces).isEmpty,
+                "\(text.debugDescription)")
+        }
+    }
+
+    @Test(arguments: [
+        ("/x/demo-incident.yaml", "demo-incident"), ("demo.yml", "demo"), ("a/b.c.yaml", "b.c"), ("/x/.yaml", ".yaml"),
+        ("plain", "plain"), ("dir.d/name", "name"),
+    ])
+    func theFileStemDropsTheExtension(path: String, stem: String) {
+        #expect(CatalogLoader.fileStem(path) == stem)
     }
 }

@@ -67,13 +67,47 @@ import Testing
             }
             let text = (0..<80).map { _ in alphabet.randomElement(using: &generator)! }
             let sparse = LiteralAutomaton(literals, forcingSparse: ())
-            #expect(sparse.isSparse)
-            for automaton in [LiteralAutomaton(literals), sparse] {
+            let wide = LiteralAutomaton(literals, forcingWide: ())
+            #expect(sparse.shape == "sparse" && wide.shape == "wide")
+            #expect(LiteralAutomaton(literals).shape == "narrow")
+            for automaton in [LiteralAutomaton(literals), wide, sparse] {
                 #expect(
                     Self.scan(automaton, text) == Self.naive(literals, text),
                     "\(literals) in \(String(decoding: text, as: UTF8.self))")
             }
         }
+    }
+
+    /// Past 65,536 states the rows hold 32-bit states by themselves, and past the dense limit the automaton is
+    /// sparse; both find what the naive search finds.
+    @Test func largeSetsChangeShapeByThemselves() {
+        var generator = SplitMix64(seed: 7)
+        let alphabet = Array("abcdefghijklmnop".utf8)
+        // 9,000 random 12-letter literals: about 76,000 trie states (few shared prefixes past three letters).
+        let literals = (0..<9_000).map { _ in
+            LiteralAutomaton.Literal(
+                String(decoding: (0..<12).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self))
+        }
+        var text = (0..<4_000).map { _ in alphabet.randomElement(using: &generator)! }
+        for k in stride(from: 0, to: 3_900, by: 97) {
+            text.replaceSubrange(k..<k + 12, with: literals[k % literals.count].bytes)
+        }
+        // Every literal has 12 bytes: the naive search looks each 12-byte window up.
+        var indices: [[UInt8]: [Int]] = [:]
+        for (index, literal) in literals.enumerated() { indices[literal.bytes, default: []].append(index) }
+        var naive: [[Int]] = []
+        for end in 12...text.count {
+            for index in indices[Array(text[end - 12..<end])] ?? [] { naive.append([index, end]) }
+        }
+        #expect(naive.count >= 40)
+        for automaton in [
+            LiteralAutomaton(literals, prefilter: .disabled), LiteralAutomaton(literals, forcingSparse: ()),
+        ] {
+            var found: [[Int]] = []
+            text.withUnsafeBytes { raw in automaton.scanEnds(raw) { found.append([$0, $1]) } }
+            #expect(found.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) } == naive, "\(automaton.shape)")
+        }
+        #expect(LiteralAutomaton(literals, prefilter: .disabled).shape == "wide")
     }
 
     @Test func emptyInputFindsNothing() {
@@ -96,11 +130,14 @@ import Testing
     }
 
     /// The automaton alone, then with each supported code path of the prefilter forced on however unselective
-    /// the literals, then in the sparse shape, then as `init` chooses.
+    /// the literals, then in the sparse shape and with 32-bit rows, then as `init` chooses.
     static func variants(_ literals: [Literal]) -> [LiteralAutomaton] {
         [LiteralAutomaton(literals, prefilter: .disabled)]
             + PrefilterTests.supportedPaths.map { LiteralAutomaton(literals, forcingPrefilterPath: $0) }
-            + [LiteralAutomaton(literals, forcingSparse: ()), LiteralAutomaton(literals)]
+            + [
+                LiteralAutomaton(literals, forcingSparse: ()), LiteralAutomaton(literals, forcingWide: ()),
+                LiteralAutomaton(literals),
+            ]
     }
 
     @Test func prefilteredScansReportExactlyWhatThePlainScanReports() {
