@@ -11,8 +11,19 @@ final class StateLock {
     private let descriptor: Int32
 
     init(directory: String) throws(StateError) {
+        // The descriptor becomes the lock's only once it is locked: a refusal closes it here, and as no lock was
+        // made, `deinit` does not close it a second time (which would close whatever another thread had opened
+        // under the same number meanwhile).
+        descriptor = try Self.openLocked(directory)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+    }
+
+    /// Opens `directory/lock` and locks it; on failure closes what it opened and throws.
+    private static func openLocked(_ directory: String) throws(StateError) -> Int32 {
         let path = directory + "/lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw StateError(directory: directory, "cannot open \(path): \(String(cString: strerror(errno)))")
         }
@@ -30,9 +41,7 @@ final class StateLock {
             }
             throw StateError(directory: directory, "cannot lock \(path): \(String(cString: strerror(reason)))")
         }
-        let pid = Array("\(getpid())\n".utf8)
-        _ = ftruncate(descriptor, 0)
-        _ = pwrite(descriptor, pid, pid.count, 0)
+        return descriptor
     }
 
     deinit { close(descriptor) }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import LogTriageCore
@@ -112,6 +113,40 @@ import Testing
         // Readers (summary) are not locked out.
         #expect(try StateStore(directory: path, writer: false).counters().isEmpty)
         _ = first
+    }
+
+    /// A refused lock closes its descriptor once: closing it twice would close whatever another thread opened in
+    /// between under the same number (a SQLite database, in a process running several stores). Another thread
+    /// opens, checks and closes descriptors while refusals run; every one of its descriptors must stay open until
+    /// it closes it.
+    @Test func aRefusedLockClosesItsDescriptorOnce() throws {
+        let path = Self.directory("refusal")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let holder = try StateStore(directory: path, writer: true)
+        let stop = Atomic(false)
+        let lost = Atomic(0)
+        let opener = Thread {
+            while !stop.load(ordering: .relaxed) {
+                let fd = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { continue }
+                for _ in 0..<50 where fcntl(fd, F_GETFD) < 0 { lost.add(1, ordering: .relaxed) }
+                if close(fd) != 0 { lost.add(1, ordering: .relaxed) }
+            }
+        }
+        opener.start()
+        var refused = 0
+        for _ in 0..<3000 {
+            do {
+                _ = try StateLock(directory: path)
+            } catch {
+                refused += 1
+            }
+        }
+        stop.store(true, ordering: .relaxed)
+        while !opener.isFinished { usleep(1000) }
+        #expect(refused == 3000)
+        #expect(lost.load(ordering: .relaxed) == 0, "descriptors of another thread were closed under it")
+        _ = holder
     }
 
     @Test func notADatabaseAndAnotherProgramsDatabaseAreRefused() throws {
