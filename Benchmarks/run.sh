@@ -185,28 +185,41 @@ lit=$tmp/literals.txt
 # OUT; appends one line per run to $tmp/runs: name, start and end (bash clock, µs resolution), peak RSS KiB,
 # CPU%, user s, system s, bytes written to OUT.
 measure() {
-    local name=$1 ok=$2 out=$3 run start end rc
-    shift 3
-    for ((run = 1; run <= runs; run++)); do
-        start=$EPOCHREALTIME
-        set +e
-        /usr/bin/time -f '%M %P %U %S' -o "$tmp/time" "$@" >"$out" 2>"$tmp/stderr"
-        rc=$?
-        set -e
-        end=$EPOCHREALTIME
-        if [[ " $ok " != *" $rc "* ]]; then
-            cat "$tmp/stderr" >&2
-            die "$name: exit status $rc (expected one of: $ok): $*"
-        fi
-        read -r rss cpu user sys < <(tail -n 1 "$tmp/time")
-        echo "$name $start $end ${rss} ${cpu%\%} $user $sys $(stat -c %s "$out")" >>"$tmp/runs"
-        note "$name run $run/$runs: $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f s", e - s }'), ${rss} KiB, $cpu"
-    done
+    local run
+    for ((run = 1; run <= runs; run++)); do measure_once "$run" "$@"; done
+}
+measure_once() { # RUN NAME OK_STATUSES OUT COMMAND...: one run of measure
+    local run=$1 name=$2 ok=$3 out=$4 start end rc
+    shift 4
+    start=$EPOCHREALTIME
+    set +e
+    /usr/bin/time -f '%M %P %U %S' -o "$tmp/time" "$@" >"$out" 2>"$tmp/stderr"
+    rc=$?
+    set -e
+    end=$EPOCHREALTIME
+    if [[ " $ok " != *" $rc "* ]]; then
+        cat "$tmp/stderr" >&2
+        die "$name: exit status $rc (expected one of: $ok): $*"
+    fi
+    read -r rss cpu user sys < <(tail -n 1 "$tmp/time")
+    echo "$name $start $end ${rss} ${cpu%\%} $user $sys $(stat -c %s "$out")" >>"$tmp/runs"
+    note "$name run $run/$runs: $(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f s", e - s }'), ${rss} KiB, $cpu"
 }
 na() { echo "$1 $2" >>"$tmp/na"; } # NAME REASON...: a row that could not be measured
 # A command whose large output only its size matters for: measured into a file, which is then removed.
 measure_sink() { local name=$1; shift; measure "$name" 0 "$tmp/out/$name.out" "$@"; rm -f "$tmp/out/$name.out"; }
 lt() { measure "$1" "0 1" "$tmp/out/$1.json" "$bin" scan "${@:2}" --output json --no-progress; }
+# PREFIX PATH: logtriage on PATH with --jobs 1 (row PREFIX.jobs1) and --jobs 2 (PREFIX.jobs2), the two taking
+# turns run by run, so that a slow stretch of the machine falls on both rows of the ratio rather than on one.
+lt_jobs() {
+    local run jobs
+    for ((run = 1; run <= runs; run++)); do
+        for jobs in 1 2; do
+            measure_once "$run" "$1.jobs$jobs" "0 1" "$tmp/out/$1.jobs$jobs.json" \
+                "$bin" scan "$2" --jobs "$jobs" --output json --no-progress
+        done
+    done
+}
 pipe_grep() { # NAME LITERALS DECOMPRESSOR FILES...: DECOMPRESSOR FILES | grep -c
     local name=$1 lits=$2 dec=$3
     shift 3
@@ -261,8 +274,7 @@ if [[ -n $igzip ]]; then measure_sink stored.igzip "$igzip" -dc -- "${gz_rotatio
 warm "$workload/plain"
 lt plain.logtriage "$workload/plain/var"
 if ((has_jobs)); then
-    lt plain.jobs1 "$workload/plain/var" --jobs 1
-    lt plain.jobs2 "$workload/plain/var" --jobs 2
+    lt_jobs plain "$workload/plain/var"
 else
     na plain.jobs1 "$unsupported"
     na plain.jobs2 "$unsupported"
@@ -287,8 +299,7 @@ inflate_rows big "$big_gz"
 warm "$small" "$small_gz"
 lt small.logtriage "$small"
 if ((has_jobs)); then
-    lt small.jobs1 "$small" --jobs 1
-    lt small.jobs2 "$small" --jobs 2
+    lt_jobs small "$small"
 else
     na small.jobs1 "$unsupported"
     na small.jobs2 "$unsupported"
