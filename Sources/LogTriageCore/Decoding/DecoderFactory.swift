@@ -41,6 +41,8 @@ public enum DecoderFactory {
 protocol SinkBoundDecoder<Sink>: AnyObject {
     associatedtype Sink: RecordSink
     func feed(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink)
+    func feed(_ bytes: UnsafeRawBufferPointer, found: GateEnds, into sink: inout Sink)
+    var gate: CandidateGate? { get }
     func endOfFile(into sink: inout Sink)
     func finish(into sink: inout Sink)
     var checkpoint: DecoderCheckpoint { get }
@@ -54,6 +56,10 @@ final class BoundDecoder<Decoder: LogDecoder, Sink: RecordSink>: SinkBoundDecode
     init(_ decoder: Decoder) { self.decoder = decoder }
 
     func feed(_ bytes: UnsafeRawBufferPointer, into sink: inout Sink) { decoder.feed(bytes, into: &sink) }
+    func feed(_ bytes: UnsafeRawBufferPointer, found: GateEnds, into sink: inout Sink) {
+        decoder.feed(bytes, found: found, into: &sink)
+    }
+    var gate: CandidateGate? { decoder.gate }
     func endOfFile(into sink: inout Sink) { decoder.endOfFile(into: &sink) }
     func finish(into sink: inout Sink) { decoder.finish(into: &sink) }
     var checkpoint: DecoderCheckpoint { decoder.checkpoint }

@@ -23,6 +23,12 @@ struct LineDecoder<Format: LineFormat>: LogDecoder {
         framer.feed(bytes, to: &format, sink: &sink)
     }
 
+    mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, found: GateEnds, into sink: inout S) {
+        framer.feed(bytes, found: found, to: &format, sink: &sink)
+    }
+
+    var gate: CandidateGate? { framer.gate }
+
     /// Decodes the final unterminated line, if any, and restarts line numbering. O(1) beyond that line.
     mutating func endOfFile<S: RecordSink>(into sink: inout S) {
         framer.endOfFile(to: &format, sink: &sink)

@@ -8,7 +8,7 @@
 /// which none ends is handed on with `isCandidate` false. A line that spans chunks is always a candidate.
 struct LineFramer {
     private let maxLineBytes: Int
-    private let gate: CandidateGate?
+    let gate: CandidateGate?
     /// Where gate literals end in the current chunk, ascending; reused.
     private var gateEnds: [Int] = []
     /// The start of a line that spans chunks: at most `maxLineBytes + 1` bytes, the extra one for a final `\r`.
@@ -44,13 +44,17 @@ struct LineFramer {
     ///
     /// O(`bytes.count`): `memchr` finds each newline, and only lines spanning chunks are copied.
     mutating func feed<F: LineFormat, S: RecordSink>(
-        _ bytes: UnsafeRawBufferPointer, to format: inout F, sink: inout S
+        _ bytes: UnsafeRawBufferPointer, found: GateEnds? = nil, to format: inout F, sink: inout S
     ) {
         var start = 0
         var nextGateEnd = 0
         if let gate {
             gateEnds.removeAll(keepingCapacity: true)
-            gate.ends(in: bytes, into: &gateEnds)
+            if let found, found.gate === gate {
+                gateEnds.append(contentsOf: found.ends)
+            } else {
+                gate.ends(in: bytes, into: &gateEnds)
+            }
             gateEnds.append(Int.max)  // a sentinel: no more literals
         }
         while start < bytes.count {

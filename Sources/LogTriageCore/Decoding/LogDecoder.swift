@@ -11,6 +11,11 @@ public protocol LogDecoder {
     init(context: DecoderContext)
     /// Decodes the next bytes of the current file. Complete records go to `sink`; an incomplete tail is kept.
     mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S)
+    /// Decodes like `feed(_:into:)`, with the search of the decoder's gate in `bytes` already made (`found`, by a
+    /// reader thread); found by another gate, it is not used.
+    mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, found: GateEnds, into sink: inout S)
+    /// The gate that lets this decoder skip lines without a catalog literal, if it has one.
+    var gate: CandidateGate? { get }
     /// The current file has ended. A final line without its newline is complete now; state that legitimately spans
     /// files (a docker entry split across a rotation) is kept. Line numbers and offsets restart for the next file.
     mutating func endOfFile<S: RecordSink>(into sink: inout S)
@@ -26,6 +31,15 @@ public protocol LogDecoder {
     /// A decoder that goes on from `checkpoint`: the next bytes it is fed are the current file's from
     /// `checkpoint.offset` on.
     init(context: DecoderContext, resumingFrom checkpoint: DecoderCheckpoint)
+}
+
+extension LogDecoder {
+    /// Formats without a gate have no use for its search.
+    public mutating func feed<S: RecordSink>(_ bytes: UnsafeRawBufferPointer, found: GateEnds, into sink: inout S) {
+        feed(bytes, into: &sink)
+    }
+
+    public var gate: CandidateGate? { nil }
 }
 
 /// Where a decoder stands, so that following can stop at any moment and resume without losing or repeating a

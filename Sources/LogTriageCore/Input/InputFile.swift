@@ -13,15 +13,17 @@ struct InputFile {
     /// The descriptor of the file as opened (owned by `source`), for its size now; `nil` for standard input.
     let descriptor: Int32?
 
-    /// Stored bytes from which gzip data is worth a reader thread of its own: below it, starting the thread and
-    /// its ring costs more than inflating alongside decoding.
+    /// Stored bytes from which a file is worth a reader thread of its own: below it, starting the thread and its
+    /// ring costs more than reading (and inflating) alongside decoding.
     static let readAheadMinimumBytes: Int64 = 1 << 20
 
-    /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`,
-    /// on a thread of its own when `readAhead` is set and the file is large (a stream always is). O(1) beyond the
-    /// first read. gzip inflaters come from `pool` when one is given.
+    /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`.
+    /// With `readAhead`, a file of `readAheadFrom` stored bytes or more (a stream always) is read on a thread of
+    /// its own, through buffers of `bufferSize` bytes. O(1) beyond the first read. gzip inflaters come from `pool`
+    /// when one is given.
     static func open(
-        _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil
+        _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,
+        readAheadFrom: Int64 = readAheadMinimumBytes, bufferSize: Int = ReadAheadSource.defaultBufferSize
     ) throws(InputError)
         -> InputFile
     {
@@ -37,10 +39,11 @@ struct InputFile {
             status = FileStatus.of(descriptor: file.descriptor)
             descriptor = file.descriptor
         }
-        let large = status.map { !$0.isRegular || $0.size >= readAheadMinimumBytes } ?? true
+        let large = status.map { !$0.isRegular || $0.size >= readAheadFrom } ?? true
         return InputFile(
             path: path, display: displayName(path),
-            source: try InputOpener.open(raw, inflate: inflate, readAhead: readAhead && large, pool: pool),
+            source: try InputOpener.open(
+                raw, inflate: inflate, readAhead: readAhead && large, pool: pool, bufferSize: bufferSize),
             modified: status?.modified, descriptor: status?.isRegular == true ? descriptor : nil)
     }
 

@@ -18,11 +18,12 @@ enum InputOpener {
     /// served again, so nothing is lost and a pipe (stdin) works the same as a file.
     ///
     /// gzip data is inflated by `inflate` (`.auto`: ISA-L when available, else zlib; `.isal` throws
-    /// `InputError.Kind.inflateEngineUnavailable` when it is not), on a reader thread (`ReadAheadSource`) when
-    /// `readAhead` is set, with an inflater from `pool` when one is given. Other data is passed through on the
-    /// caller's thread.
+    /// `InputError.Kind.inflateEngineUnavailable` when it is not), with an inflater from `pool` when one is given.
+    /// With `readAhead`, every kind of data is read (and inflated) on a reader thread (`ReadAheadSource`, with
+    /// buffers of `bufferSize` bytes), else on the caller's thread.
     static func open(
-        _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil
+        _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,
+        bufferSize: Int = ReadAheadSource.defaultBufferSize
     ) throws(InputError) -> ByteSource {
         let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
         defer { head.deallocate() }
@@ -38,12 +39,14 @@ enum InputOpener {
             throw InputError(kind: .journalFile, operation: "read", offset: 0)
         }
         let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
+        let source: ByteSource
         if let codec = DecompressingSource.Codec.detect(bytes) {
-            let source = try DecompressingSource(upstream: prefixed, codec: codec)
-            return readAhead ? try ReadAheadSource(upstream: source) : source
+            source = try DecompressingSource(upstream: prefixed, codec: codec)
+        } else if isGzip(bytes) {
+            source = try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
+        } else {
+            source = prefixed
         }
-        guard isGzip(bytes) else { return prefixed }
-        let gzip = try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
-        return readAhead ? try ReadAheadSource(upstream: gzip) : gzip
+        return readAhead ? try ReadAheadSource(upstream: source, bufferSize: bufferSize) : source
     }
 }

@@ -77,6 +77,16 @@ public final class CandidateGate: @unchecked Sendable {
     }
 }
 
+/// Where a gate's literals end in one chunk, found ahead of decoding (on a reader thread, see `ReadAheadSource`):
+/// what `CandidateGate.ends(in:into:)` finds in the chunk, plus perhaps the ends of literals that began before it
+/// (found in a larger buffer the chunk is part of), which only ever let more lines through.
+public struct GateEnds {
+    public let gate: CandidateGate
+    public var ends: [Int] = []
+
+    public init(gate: CandidateGate) { self.gate = gate }
+}
+
 /// The gates of one catalog, one per encoding, built once per scan and shared by its jobs.
 public struct CandidateGates: Sendable {
     public let verbatim: CandidateGate

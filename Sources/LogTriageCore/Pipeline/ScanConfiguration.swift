@@ -38,9 +38,14 @@ public struct ScanConfiguration: Sendable {
     public var jobs: Int
     /// Which library inflates gzip data.
     public var inflate: InflateEngine = .auto
-    /// Whether gzip data is inflated on a thread of its own, ahead of decoding and matching (a bounded ring of
-    /// buffers), so that one large compressed file keeps two cores busy. On with more than one job.
+    /// Whether a large file is read on a thread of its own, ahead of decoding and matching (a bounded ring of
+    /// buffers): gzip data is inflated there, and while the ring is full that thread runs the gate's search on the
+    /// buffers waiting, so that one large file keeps two cores busy. On with more than one job.
     public var readAhead: Bool
+    /// Files from this size on are read ahead (when `readAhead` is set); smaller ones do not repay a thread.
+    var readAheadMinimumBytes = InputFile.readAheadMinimumBytes
+    /// The size of each of the read-ahead ring's buffers.
+    var readAheadBufferBytes = ReadAheadSource.defaultBufferSize
     /// Stops the scan early when cancelled; the result then says it was interrupted.
     public var cancellation: ScanCancellation?
     /// Stored bytes read between two progress reports.

@@ -91,7 +91,8 @@ final class SetScanner {
         let input: InputFile
         do {
             input = try InputFile.open(
-                path, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters)
+                path, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters,
+                readAheadFrom: configuration.readAheadMinimumBytes, bufferSize: configuration.readAheadBufferBytes)
         } catch {
             if case .system(let code) = error.kind, code == EACCES || code == EPERM,
                 !configuration.paths.contains(path)
@@ -133,13 +134,29 @@ final class SetScanner {
         let storedBefore = stats.storedBytes
         stats.bytes += padding + Int64(headCount)
         active.feed(head, into: &sink)
+        // A reader thread searches the buffers waiting in its ring with the decoder's gate while it has nothing
+        // else to do; what it found comes with the bytes.
+        let ahead = input.source as? ReadAheadSource
+        var found = active.gate.map { GateEnds(gate: $0) }
+        if let ahead, let gate = found?.gate { ahead.prepare { bytes, ends in gate.ends(in: bytes, into: &ends) } }
         if failure == nil {
             do {
                 while configuration.cancellation?.isCancelled != true {
-                    let n = try input.source.read(into: buffer)
+                    var n: Int
+                    var prepared = false
+                    if let ahead, found != nil {
+                        (n, prepared) = try ahead.read(into: buffer, ends: &found!.ends)
+                    } else {
+                        n = try input.source.read(into: buffer)
+                    }
                     if n == 0 { break }
                     stats.bytes += Int64(n)
-                    active.feed(UnsafeRawBufferPointer(rebasing: buffer[..<n]), into: &sink)
+                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+                    if prepared {
+                        active.feed(chunk, found: found!, into: &sink)
+                    } else {
+                        active.feed(chunk, into: &sink)
+                    }
                     progress(storedBefore + input.source.storedOffset, stats.bytes)
                 }
             } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogTriageCore
@@ -153,11 +154,70 @@ final class EndlessSource: ByteSource {
         }
     }
 
-    @Test func theOpenerReadsGzipAheadAndPassesPlainDataThrough() throws {
+    @Test func theOpenerReadsGzipAndPlainDataAheadWhenAsked() throws {
         let gzip = try InputOpener.open(ChunkedSource(Self.gzip, piece: 4096), readAhead: true)
         #expect(gzip is ReadAheadSource)
         #expect(String(decoding: drain(gzip, chunk: 4096).0, as: UTF8.self) == Self.members + Self.members)
-        let plain = try InputOpener.open(ChunkedSource(Array("plain\n".utf8), piece: 4096), readAhead: true)
-        #expect(!(plain is ReadAheadSource))
+        let plain = try InputOpener.open(ChunkedSource(Array(Self.members.utf8), piece: 4096), readAhead: true)
+        #expect(plain is ReadAheadSource)
+        #expect(String(decoding: drain(plain, chunk: 4096).0, as: UTF8.self) == Self.members)
+        let direct = try InputOpener.open(ChunkedSource(Array("plain\n".utf8), piece: 4096), readAhead: false)
+        #expect(!(direct is ReadAheadSource))
+    }
+
+    /// Where "ab" ends in `bytes`: the offsets just past each copy.
+    static func abEnds(_ bytes: UnsafeRawBufferPointer) -> [Int] {
+        guard bytes.count >= 2 else { return [] }
+        return (1..<bytes.count).filter { bytes[$0 - 1] == UInt8(ascii: "a") && bytes[$0] == UInt8(ascii: "b") }
+            .map { $0 + 1 }
+    }
+
+    /// What the reader prepares comes out with the bytes it was found in: for each read, at least what the step
+    /// finds in the bytes returned, and nothing that is not a copy ending in them (a copy that began in the bytes
+    /// before, in the same buffer, may be there too). Reads of every size, rings of every shape, a caller slow
+    /// enough that the reader prepares most buffers, and one that reads without asking for the results between.
+    @Test(arguments: [1, 7, 4096, 100_000])
+    func preparedResultsComeWithTheirBytes(chunk: Int) throws {
+        var random = SplitMix64(seed: UInt64(chunk))
+        // Reads of a few bytes are slow in a debug build: keep their input small.
+        let text = (0..<(chunk < 4096 ? 30_000 : 300_000)).map { _ in
+            UInt8(ascii: ["a", "b", "c", "\n"][Int(random.next() % 4)])
+        }
+        let everywhere = text.withUnsafeBytes { Set(Self.abEnds($0)) }
+        let rings: [(count: Int, size: Int)] = [(1, 4096), (2, 4093), (4, 65536)]
+        for ring in rings {
+            let source = try ReadAheadSource(
+                upstream: ChunkedSource(text, piece: 5000), bufferCount: ring.count, bufferSize: ring.size)
+            source.prepare { bytes, ends in ends += ReadAheadSourceTests.abEnds(bytes) }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 1)
+            defer { buffer.deallocate() }
+            var offset = 0
+            var ends: [Int] = []
+            var preparedReads = 0
+            var reads = 0
+            while true {
+                reads += 1
+                let plainRead = reads % 5 == 0
+                let (n, prepared) =
+                    plainRead ? (try source.read(into: buffer), false) : try source.read(into: buffer, ends: &ends)
+                if n == 0 { break }
+                let bytes = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+                #expect(Array(bytes) == Array(text[offset..<(offset + n)]), "ring \(ring) at \(offset)")
+                if prepared {
+                    preparedReads += 1
+                    #expect(ends == ends.sorted())
+                    #expect(Set(Self.abEnds(bytes)).isSubset(of: ends), "ring \(ring) at \(offset)")
+                    #expect(ends.allSatisfy { $0 >= 1 && $0 <= n && everywhere.contains(offset + $0) })
+                }
+                offset += n
+                if reads % 3 == 0 && (chunk >= 4096 || reads % 600 == 0) {
+                    usleep(200)  // a slow caller: the ring fills and the reader prepares
+                }
+            }
+            #expect(offset == text.count)
+            if ring.count > 1 && chunk >= 4096 {
+                #expect(preparedReads > 0, "ring \(ring): the reader prepared nothing")
+            }
+        }
     }
 }

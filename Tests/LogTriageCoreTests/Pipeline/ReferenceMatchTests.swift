@@ -249,6 +249,12 @@ import Testing
 
         var configuration = ScanConfiguration(paths: [root], format: format, catalog: Self.catalog, jobs: 2)
         configuration.chunkSize = [64 << 10, 100_003, 256 << 10].randomElement(using: &random)!
+        // The files are small: read them ahead anyway, through buffers of sizes that do not line up with the
+        // chunks, so that the gate's search made on the reader thread is checked too.
+        if random.next() % 3 != 0 {
+            configuration.readAheadMinimumBytes = 0
+            configuration.readAheadBufferBytes = [4099, 65536, 300_007].randomElement(using: &random)!
+        }
         let result = ScanPipeline(configuration: configuration).run()
         #expect(result.errors.isEmpty, "\(result.errors.prefix(3))")
         #expect(result.stats.records == records.count)
