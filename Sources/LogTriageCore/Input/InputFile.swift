@@ -18,8 +18,8 @@ struct InputFile {
     static let readAheadMinimumBytes: Int64 = 1 << 20
 
     /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`.
-    /// With `readAhead`, a file of `readAheadFrom` stored bytes or more (a stream always) is read on a thread of
-    /// its own, through buffers of `bufferSize` bytes. O(1) beyond the first read. gzip inflaters come from `pool`
+    /// With `readAhead`, a compressed file of `readAheadFrom` stored bytes or more (a stream always) is read and
+    /// inflated on a thread of its own, through buffers of `bufferSize` bytes. O(1) beyond the first read. gzip inflaters come from `pool`
     /// when one is given.
     static func open(
         _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,

@@ -19,8 +19,8 @@ enum InputOpener {
     ///
     /// gzip data is inflated by `inflate` (`.auto`: ISA-L when available, else zlib; `.isal` throws
     /// `InputError.Kind.inflateEngineUnavailable` when it is not), with an inflater from `pool` when one is given.
-    /// With `readAhead`, every kind of data is read (and inflated) on a reader thread (`ReadAheadSource`, with
-    /// buffers of `bufferSize` bytes), else on the caller's thread.
+    /// With `readAhead`, compressed data is read and inflated on a reader thread (`ReadAheadSource`, with buffers
+    /// of `bufferSize` bytes), else on the caller's thread. Plain data is passed through on the caller's thread.
     static func open(
         _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,
         bufferSize: Int = ReadAheadSource.defaultBufferSize
@@ -45,7 +45,7 @@ enum InputOpener {
         } else if isGzip(bytes) {
             source = try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
         } else {
-            source = prefixed
+            return prefixed
         }
         return readAhead ? try ReadAheadSource(upstream: source, bufferSize: bufferSize) : source
     }

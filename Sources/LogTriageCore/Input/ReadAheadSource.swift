@@ -25,6 +25,8 @@ import Darwin
 /// Each source starts a thread (tens of microseconds with its ring), which pays off for large files and not for
 /// small ones, nor when every core is already scanning a file of its own.
 public final class ReadAheadSource: ByteSource {
+    public static let defaultBufferSize = 256 << 10
+
     private let ring: ReadAheadRing
     private let thread: ReadAheadRing.Handle
     /// The slot being handed out, how far, and its length; whether the reader prepared it, and the first of its
@@ -34,10 +36,10 @@ public final class ReadAheadSource: ByteSource {
     private var slotCount = 0
     private var slotPrepared = false
     private var nextEnd = 0
+    /// The slot's bytes were handed out in place (`readInPlace`); it is released at the next read.
+    private var heldInPlace = false
     private var ended = false
     public private(set) var storedOffset: Int64
-
-    public static let defaultBufferSize = 256 << 10
 
     /// Starts reading `upstream` on a new thread; from now on only that thread uses `upstream`.
     public init(upstream: ByteSource, bufferCount: Int = 4, bufferSize: Int = defaultBufferSize) throws(InputError) {
@@ -48,18 +50,19 @@ public final class ReadAheadSource: ByteSource {
     }
 
     deinit {
+        if heldInPlace { ring.release() }
         ring.stop()
         ring.join(thread)
     }
 
     /// From now on, the reader runs `step` on the bytes of filled buffers while it waits for a free one, for
-    /// `read(into:ends:)` to hand out. `step` appends ascending offsets into the bytes it is given (at most their
-    /// count) to the array, which it finds empty.
+    /// `read(into:ends:)` and `readInPlace(ends:)` to hand out. `step` appends ascending offsets into the bytes it
+    /// is given (at most their count) to the array, which it finds empty.
     public func prepare(with step: @escaping ReadAheadRing.Prepare) { ring.setPrepare(step) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         var unused: [Int] = []
-        return try next(into: buffer, ends: &unused, collect: false).count
+        return try copy(into: buffer, ends: &unused, collect: false).count
     }
 
     /// Reads like `read(into:)`; when the bytes come from a buffer the reader prepared, also fills `ends` with the
@@ -68,55 +71,87 @@ public final class ReadAheadSource: ByteSource {
     /// buffer's offsets are split between the reads that hand it out without loss.)
     public func read(
         into buffer: UnsafeMutableRawBufferPointer, ends: inout [Int]
-    ) throws(InputError) -> (
-        count: Int, prepared: Bool
-    ) {
+    ) throws(InputError)
+        -> (count: Int, prepared: Bool)
+    {
         ends.removeAll(keepingCapacity: true)
-        return try next(into: buffer, ends: &ends, collect: true)
+        return try copy(into: buffer, ends: &ends, collect: true)
     }
 
-    private func next(
+    /// Reads like `read(into:ends:)`, without copying: hands out the rest of the buffer being read, in place (so
+    /// at most one buffer's size). The bytes stay valid until the next read of any kind, or until the source is
+    /// dropped. Empty at the end.
+    public func readInPlace(ends: inout [Int]) throws(InputError) -> (bytes: UnsafeRawBufferPointer, prepared: Bool) {
+        ends.removeAll(keepingCapacity: true)
+        releaseHeld()
+        guard try take(), let index = slot else { return (UnsafeRawBufferPointer(start: nil, count: 0), false) }
+        let prepared = slotPrepared
+        if prepared { collectEnds(index, through: slotCount, into: &ends) }
+        // Safe because position <= slotCount <= the slot's size, and the slot stays the caller's until released.
+        let bytes = UnsafeRawBufferPointer(rebasing: ring.buffers[index][position..<slotCount])
+        position = slotCount
+        heldInPlace = true
+        return (bytes, prepared)
+    }
+
+    private func copy(
         into buffer: UnsafeMutableRawBufferPointer, ends: inout [Int], collect: Bool
     )
         throws(InputError) -> (count: Int, prepared: Bool)
     {
-        guard buffer.count > 0, !ended else { return (0, false) }
-        if slot == nil {
-            switch ring.next() {
-            case .bytes(let index, let count, let offset, let prepared):
-                slot = index
-                slotCount = count
-                position = 0
-                storedOffset = offset
-                slotPrepared = prepared
-                nextEnd = 0
-            case .end(let failure, let offset):
-                ended = true
-                storedOffset = offset
-                if let failure { throw failure }
-                return (0, false)
-            }
-        }
-        let index = slot!
+        releaseHeld()
+        guard buffer.count > 0, try take(), let index = slot else { return (0, false) }
         let n = min(slotCount - position, buffer.count)
         // safe because position + n <= slotCount <= the slot's size, n <= buffer.count, and the slot is the
         // caller's alone until it is released below
         buffer.baseAddress!.copyMemory(from: ring.buffers[index].baseAddress! + position, byteCount: n)
         let prepared = slotPrepared
-        if prepared && collect {
-            // A prepared slot's results are not touched by the reader until the slot is released.
-            let found = ring.results[index]
-            while nextEnd < found.offsets.count && found.offsets[nextEnd] <= position + n {
-                if found.offsets[nextEnd] > position { ends.append(found.offsets[nextEnd] - position) }
-                nextEnd += 1
-            }
-        }
+        if prepared && collect { collectEnds(index, through: position + n, into: &ends) }
         position += n
         if position == slotCount {
             slot = nil
             ring.release()
         }
         return (n, prepared)
+    }
+
+    /// Gives back the slot handed out in place, if any.
+    private func releaseHeld() {
+        guard heldInPlace else { return }
+        heldInPlace = false
+        slot = nil
+        ring.release()
+    }
+
+    /// Makes sure a slot with bytes left is being read; false at the end. Throws the upstream's error once.
+    private func take() throws(InputError) -> Bool {
+        guard !ended else { return false }
+        if slot != nil { return true }
+        switch ring.next() {
+        case .bytes(let index, let count, let offset, let prepared):
+            slot = index
+            slotCount = count
+            position = 0
+            storedOffset = offset
+            slotPrepared = prepared
+            nextEnd = 0
+            return true
+        case .end(let failure, let offset):
+            ended = true
+            storedOffset = offset
+            if let failure { throw failure }
+            return false
+        }
+    }
+
+    /// Appends the prepared offsets of slot `index` in `position + 1 ... limit`, relative to `position`.
+    private func collectEnds(_ index: Int, through limit: Int, into ends: inout [Int]) {
+        // A prepared slot's results are not touched by the reader until the slot is released.
+        let found = ring.results[index]
+        while nextEnd < found.offsets.count && found.offsets[nextEnd] <= limit {
+            if found.offsets[nextEnd] > position { ends.append(found.offsets[nextEnd] - position) }
+            nextEnd += 1
+        }
     }
 }
 

@@ -84,7 +84,10 @@ public struct GateEnds {
     public let gate: CandidateGate
     public var ends: [Int] = []
 
-    public init(gate: CandidateGate) { self.gate = gate }
+    public init(gate: CandidateGate, ends: [Int] = []) {
+        self.gate = gate
+        self.ends = ends
+    }
 }
 
 /// The gates of one catalog, one per encoding, built once per scan and shared by its jobs.

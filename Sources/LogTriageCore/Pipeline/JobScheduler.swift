@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The pipeline's job scheduler: runs work items on up to `jobs` threads and hands their results on in item order.
 ///
@@ -10,7 +11,7 @@ import Foundation
 /// delivered.
 enum JobScheduler {
     static func run<Worker, Result>(
-        queue: JobQueue, jobs: Int, makeWorker: () -> Worker, work: (Worker, Int) -> Result,
+        queue: JobQueue, jobs: Int, idle: IdleJobs? = nil, makeWorker: () -> Worker, work: (Worker, Int) -> Result,
         deliver: (Int, Result) -> Void
     ) {
         let state = Delivery<Result>()
@@ -24,6 +25,9 @@ enum JobScheduler {
                 withoutActuallyEscaping(deliver) { deliver in
                     let shared = Shared(makeWorker: makeWorker, work: work, deliver: deliver)
                     DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+                        // A thread that finds no more work stays idle to the end of the scan: say so, so that
+                        // the jobs still running may use its core.
+                        defer { idle?.add() }
                         // A worker is made only once there is work for it.
                         guard var item = queue.take() else { return }
                         let worker = shared.makeWorker()
@@ -63,6 +67,16 @@ enum JobScheduler {
             }
         }
     }
+}
+
+/// How many of a scan's job threads have run out of work: from then on their cores are free for the jobs still
+/// running (a reader thread for a large file). Only ever grows.
+final class IdleJobs: Sendable {
+    private let count = Atomic(0)
+
+    func add() { count.add(1, ordering: .relaxed) }
+
+    var any: Bool { count.load(ordering: .relaxed) > 0 }
 }
 
 /// The items of a scan, numbered in input order as they are added, with a size that decides which starts first.

@@ -52,9 +52,10 @@ public final class ScanPipeline {
         }
         let listingProblems: [InputProblem]
         if let listing {
+            let idle = IdleJobs()
             JobScheduler.run(
-                queue: listing.queue, jobs: configuration.jobs,
-                makeWorker: { SetScanner(configuration: configuration, program: program) },
+                queue: listing.queue, jobs: configuration.jobs, idle: idle,
+                makeWorker: { SetScanner(configuration: configuration, program: program, idle: idle) },
                 work: { scanner, index in scan(listing.set(index), with: scanner) },
                 deliver: { _, result in deliver(result) })
             listingProblems = listing.problems()

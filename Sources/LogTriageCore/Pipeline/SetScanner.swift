@@ -21,9 +21,14 @@ final class SetScanner {
     private let buffer: UnsafeMutableRawBufferPointer
     /// This job's gzip inflaters, reused from file to file.
     private let inflaters = InflaterPool()
+    /// The scan's job threads that have run out of work, when there are several.
+    private let idle: IdleJobs?
+    /// Plain files this worker went on reading on a reader thread, once another job's core was free.
+    private(set) var filesReadAhead = 0
 
-    init(configuration: ScanConfiguration, program: CatalogMatcher.Program) {
+    init(configuration: ScanConfiguration, program: CatalogMatcher.Program, idle: IdleJobs? = nil) {
         self.configuration = configuration
+        self.idle = idle
         self.sink = ScanSink(matcher: CatalogMatcher(program: program), configuration: configuration)
         self.buffer = .allocate(
             byteCount: max(configuration.chunkSize, ScanConfiguration.minimumChunkSize), alignment: 64)
@@ -136,40 +141,65 @@ final class SetScanner {
         active.feed(head, into: &sink)
         // A reader thread searches the buffers waiting in its ring with the decoder's gate while it has nothing
         // else to do; what it found comes with the bytes.
-        let ahead = input.source as? ReadAheadSource
-        var found = active.gate.map { GateEnds(gate: $0) }
-        if let ahead, let gate = found?.gate { ahead.prepare { bytes, ends in gate.ends(in: bytes, into: &ends) } }
+        var source = input.source
+        var ahead = source as? ReadAheadSource
+        var foundEnds: [Int] = []
+        var mayReadAhead = ahead == nil && configuration.readAhead
+        func prepare(_ ahead: ReadAheadSource) {
+            if let gate = active.gate { ahead.prepare { bytes, ends in gate.ends(in: bytes, into: &ends) } }
+        }
+        if let ahead { prepare(ahead) }
         if failure == nil {
             do {
                 while configuration.cancellation?.isCancelled != true {
-                    var n: Int
-                    var prepared = false
-                    if let ahead, found != nil {
-                        (n, prepared) = try ahead.read(into: buffer, ends: &found!.ends)
-                    } else {
-                        n = try input.source.read(into: buffer)
+                    if mayReadAhead, let more = readAhead(input, source, retry: &mayReadAhead) {
+                        source = more
+                        ahead = more
+                        prepare(more)
+                        filesReadAhead += 1
                     }
-                    if n == 0 { break }
-                    stats.bytes += Int64(n)
-                    let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
-                    if prepared {
-                        active.feed(chunk, found: found!, into: &sink)
+                    let chunk: UnsafeRawBufferPointer
+                    var prepared = false
+                    if let ahead {
+                        // The reader's buffer itself, valid until the next read.
+                        (chunk, prepared) = try ahead.readInPlace(ends: &foundEnds)
+                    } else {
+                        let n = try source.read(into: buffer)
+                        chunk = UnsafeRawBufferPointer(rebasing: buffer[..<n])
+                    }
+                    if chunk.isEmpty { break }
+                    stats.bytes += Int64(chunk.count)
+                    if prepared, let gate = active.gate {
+                        active.feed(chunk, found: GateEnds(gate: gate, ends: foundEnds), into: &sink)
                     } else {
                         active.feed(chunk, into: &sink)
                     }
-                    progress(storedBefore + input.source.storedOffset, stats.bytes)
+                    progress(storedBefore + source.storedOffset, stats.bytes)
                 }
             } catch {
                 failure = error
             }
         }
-        stats.storedBytes += input.source.storedOffset
+        stats.storedBytes += source.storedOffset
         active.endOfFile(into: &sink)
         // The file as opened is shorter than what was read of it: truncated meanwhile. (Asked of the descriptor,
         // so a rotation renaming the file away is no truncation.)
-        if failure == nil, let size = input.sizeNow, size < input.source.storedOffset {
-            failure = InputError(kind: .shrank(to: size), operation: "read", offset: input.source.storedOffset)
+        if failure == nil, let size = input.sizeNow, size < source.storedOffset {
+            failure = InputError(kind: .shrank(to: size), operation: "read", offset: source.storedOffset)
         }
         if let failure { sink.inputProblem(failure, file: display) }
+    }
+
+    /// The rest of a plain file, read on a thread of its own from now on, when another job's core has become free
+    /// and enough of the file is left (a stream always is): that thread then reads and, while it is ahead, runs
+    /// the gate's search. (Compressed files are read ahead from their start with more than one job; while every
+    /// core scans a file of its own, a reader thread for plain data only moves the bytes between cores.)
+    /// `retry` becomes false once it is no use asking again for this file.
+    private func readAhead(_ input: InputFile, _ source: ByteSource, retry: inout Bool) -> ReadAheadSource? {
+        guard idle?.any == true else { return nil }
+        retry = false
+        if let size = input.sizeNow, size - source.storedOffset < configuration.readAheadMinimumBytes { return nil }
+        // Without a thread (out of resources), the file is read on this one, as before.
+        return try? ReadAheadSource(upstream: source, bufferSize: configuration.readAheadBufferBytes)
     }
 }

@@ -219,6 +219,52 @@ import Testing
 
     enum Kind: String, CaseIterable { case docker, journal, plain, nginxError }
 
+    /// A job that sees another job's core free up goes on reading its file on a reader thread, which runs the
+    /// gate's search while it is ahead: the same result as reading it all on the job's thread.
+    @Test(arguments: Kind.allCases)
+    func aFileReadAheadFromMidwayGivesTheSameResult(kind: Kind) throws {
+        var random = SplitMix64(seed: 77 &+ UInt64(kind.rawValue.count))
+        var records: [Record] = []
+        var size = 0
+        while size < 700_000 {
+            var message = Self.randomMessage(&random, long: Int.random(in: 0..<60, using: &random) == 0)
+            if kind == .nginxError { message = Self.nginxPrefix + message }
+            records.append(Record(source: kind == .docker ? "set" : "web-1", message: message))
+            size += message.count
+        }
+        let lines: [[UInt8]]
+        let format: LogFormat
+        switch kind {
+        case .docker: (lines, format) = (Self.docker(records, &random), .dockerJSON)
+        case .journal: (lines, format) = (Self.journalExport(records, &random), .journalExport)
+        case .plain: (lines, format) = (Self.plain(records, &random), .plain)
+        case .nginxError: (lines, format) = (Self.nginxError(records, &random), .nginxError)
+        }
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let path = "\(root)/x.log"
+        try Data(lines.joined()).write(to: URL(fileURLWithPath: path))
+        var configuration = ScanConfiguration(paths: [root], format: format, catalog: Self.catalog, jobs: 2)
+        configuration.chunkSize = 100_003
+        configuration.readAheadMinimumBytes = 0
+        configuration.readAheadBufferBytes = 65_537
+        let program = CatalogMatcher.Program(RuleTable(Self.catalog))
+        let set = InputGroup(source: "x", files: [path])
+        let alone = SetScanner(configuration: configuration, program: program)
+        let idle = IdleJobs()
+        idle.add()
+        let helped = SetScanner(configuration: configuration, program: program, idle: idle)
+        let expected = alone.scan(set) { _, _ in }
+        let result = helped.scan(set) { _, _ in }
+        #expect(alone.filesReadAhead == 0)
+        #expect(helped.filesReadAhead == 1, "the file was read ahead once the other job was idle")
+        #expect(!expected.tally.reports().isEmpty, "the random input holds evidence")
+        #expect(result.tally.reports() == expected.tally.reports())
+        #expect(result.stats.records == expected.stats.records && result.stats.bytes == expected.stats.bytes)
+        #expect(result.stats.storedBytes == expected.stats.storedBytes)
+        #expect(result.errors.isEmpty && expected.errors.isEmpty)
+    }
+
     @Test(arguments: Kind.allCases, 0..<3)
     func scanAgreesWithTheReference(kind: Kind, seed: UInt64) throws {
         var random = SplitMix64(seed: seed &* 1000 &+ UInt64(kind.rawValue.count))
