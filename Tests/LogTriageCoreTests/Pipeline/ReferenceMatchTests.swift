@@ -219,6 +219,16 @@ import Testing
 
     enum Kind: String, CaseIterable { case docker, journal, plain, nginxError }
 
+    /// `records` written in the format of `kind`, one unit (line or entry) each, and that format.
+    static func encode(_ records: [Record], as kind: Kind, _ random: inout SplitMix64) -> ([[UInt8]], LogFormat) {
+        switch kind {
+        case .docker: (docker(records, &random), .dockerJSON)
+        case .journal: (journalExport(records, &random), .journalExport)
+        case .plain: (plain(records, &random), .plain)
+        case .nginxError: (nginxError(records, &random), .nginxError)
+        }
+    }
+
     /// A job that sees another job's core free up goes on reading its file on a reader thread, which runs the
     /// gate's search while it is ahead: the same result as reading it all on the job's thread.
     @Test(arguments: Kind.allCases)
@@ -232,14 +242,7 @@ import Testing
             records.append(Record(source: kind == .docker ? "set" : "web-1", message: message))
             size += message.count
         }
-        let lines: [[UInt8]]
-        let format: LogFormat
-        switch kind {
-        case .docker: (lines, format) = (Self.docker(records, &random), .dockerJSON)
-        case .journal: (lines, format) = (Self.journalExport(records, &random), .journalExport)
-        case .plain: (lines, format) = (Self.plain(records, &random), .plain)
-        case .nginxError: (lines, format) = (Self.nginxError(records, &random), .nginxError)
-        }
+        let (lines, format) = Self.encode(records, as: kind, &random)
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let path = "\(root)/x.log"
@@ -281,14 +284,7 @@ import Testing
             records.append(Record(source: source, message: message))
             size += message.count
         }
-        let bytes: [[UInt8]]
-        let format: LogFormat
-        switch kind {
-        case .docker: (bytes, format) = (Self.docker(records, &random), .dockerJSON)
-        case .journal: (bytes, format) = (Self.journalExport(records, &random), .journalExport)
-        case .plain: (bytes, format) = (Self.plain(records, &random), .plain)
-        case .nginxError: (bytes, format) = (Self.nginxError(records, &random), .nginxError)
-        }
+        let (bytes, format) = Self.encode(records, as: kind, &random)
         let root = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Self.writeRotatedSet(bytes, name: "x.log", in: root, &random)
