@@ -120,6 +120,9 @@ final class SetScanner {
                     + "skipped", file: display)
         }
         var failure = headFailure
+        // A head shorter than asked for, without an error, ended at the end of the input: a small file is read in
+        // full by then, and asking again would only be another system call returning nothing.
+        let headReachedEnd = failure == nil && headCount < sniff.count
         let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
         let detected = configuration.format ?? FormatSniffer.detect(head)
         if configuration.format == nil, let nul = FormatSniffer.binaryOffset(head, detected: detected) {
@@ -149,7 +152,7 @@ final class SetScanner {
             if let gate = active.gate { ahead.prepare { bytes, ends in gate.ends(in: bytes, into: &ends) } }
         }
         if let ahead { prepare(ahead) }
-        if failure == nil {
+        if failure == nil && !headReachedEnd {
             do {
                 while configuration.cancellation?.isCancelled != true {
                     if mayReadAhead, let more = readAhead(input, source, retry: &mayReadAhead) {
