@@ -19,8 +19,8 @@ struct InputFile {
 
     /// Opens `path` (`-` for standard input) and recognises its compression; gzip data is inflated by `inflate`.
     /// With `readAhead`, a compressed file of `readAheadFrom` stored bytes or more (a stream always) is read and
-    /// inflated on a thread of its own, through buffers of `bufferSize` bytes. O(1) beyond the first read. gzip inflaters come from `pool`
-    /// when one is given.
+    /// inflated on a thread of its own, through buffers of `bufferSize` bytes. O(1) beyond the first read. gzip
+    /// inflaters come from `pool` when one is given.
     static func open(
         _ path: String, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,
         readAheadFrom: Int64 = readAheadMinimumBytes, bufferSize: Int = ReadAheadSource.defaultBufferSize

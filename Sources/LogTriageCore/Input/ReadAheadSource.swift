@@ -20,7 +20,7 @@ import Darwin
 /// A caller may also hand the reader a step to run on filled buffers (`prepare(with:)`: the gate's search of the
 /// decoding stage). The reader runs it only on buffers that wait for the caller while the ring is full, so it takes
 /// time the reader would otherwise spend waiting; a buffer the caller reaches unprepared is the caller's to search,
-/// and one being prepared is waited for. `read(into:ends:)` hands out a prepared buffer's results with its bytes.
+/// and one being prepared is waited for. `readInPlace(ends:)` hands out a prepared buffer's results with its bytes.
 ///
 /// Each source starts a thread (tens of microseconds with its ring), which pays off for large files and not for
 /// small ones, nor when every core is already scanning a file of its own.
@@ -56,31 +56,31 @@ public final class ReadAheadSource: ByteSource {
     }
 
     /// From now on, the reader runs `step` on the bytes of filled buffers while it waits for a free one, for
-    /// `read(into:ends:)` and `readInPlace(ends:)` to hand out. `step` appends ascending offsets into the bytes it
+    /// `readInPlace(ends:)` to hand out. `step` appends ascending offsets into the bytes it
     /// is given (at most their count) to the array, which it finds empty.
     public func prepare(with step: @escaping ReadAheadRing.Prepare) { ring.setPrepare(step) }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
-        var unused: [Int] = []
-        return try copy(into: buffer, ends: &unused, collect: false).count
+        releaseHeld()
+        guard buffer.count > 0, try take(), let index = slot else { return 0 }
+        let n = min(slotCount - position, buffer.count)
+        // safe because position + n <= slotCount <= the slot's size, n <= buffer.count, and the slot is the
+        // caller's alone until it is released below
+        buffer.baseAddress!.copyMemory(from: ring.buffers[index].baseAddress! + position, byteCount: n)
+        position += n
+        if position == slotCount {
+            slot = nil
+            ring.release()
+        }
+        return n
     }
 
-    /// Reads like `read(into:)`; when the bytes come from a buffer the reader prepared, also fills `ends` with the
-    /// offsets `prepare(with:)`'s step found in that buffer that fall in `1 ... count`, relative to the bytes
-    /// returned, and returns `prepared` true. (An offset counts for the bytes whose last one it is just past, so a
-    /// buffer's offsets are split between the reads that hand it out without loss.)
-    public func read(
-        into buffer: UnsafeMutableRawBufferPointer, ends: inout [Int]
-    ) throws(InputError)
-        -> (count: Int, prepared: Bool)
-    {
-        ends.removeAll(keepingCapacity: true)
-        return try copy(into: buffer, ends: &ends, collect: true)
-    }
-
-    /// Reads like `read(into:ends:)`, without copying: hands out the rest of the buffer being read, in place (so
-    /// at most one buffer's size). The bytes stay valid until the next read of any kind, or until the source is
-    /// dropped. Empty at the end.
+    /// Reads without copying: hands out the rest of the buffer being read, in place (so at most one buffer's
+    /// size). The bytes stay valid until the next read of any kind, or until the source is dropped. Empty at the
+    /// end. When the reader prepared that buffer, also fills `ends` with the offsets `prepare(with:)`'s step found
+    /// in it that fall in `1 ... count`, relative to the bytes returned, and returns `prepared` true. (An offset
+    /// counts for the bytes whose last one it is just past, so a buffer's offsets are split between the reads that
+    /// hand it out without loss.)
     public func readInPlace(ends: inout [Int]) throws(InputError) -> (bytes: UnsafeRawBufferPointer, prepared: Bool) {
         ends.removeAll(keepingCapacity: true)
         releaseHeld()
@@ -92,27 +92,6 @@ public final class ReadAheadSource: ByteSource {
         position = slotCount
         heldInPlace = true
         return (bytes, prepared)
-    }
-
-    private func copy(
-        into buffer: UnsafeMutableRawBufferPointer, ends: inout [Int], collect: Bool
-    )
-        throws(InputError) -> (count: Int, prepared: Bool)
-    {
-        releaseHeld()
-        guard buffer.count > 0, try take(), let index = slot else { return (0, false) }
-        let n = min(slotCount - position, buffer.count)
-        // safe because position + n <= slotCount <= the slot's size, n <= buffer.count, and the slot is the
-        // caller's alone until it is released below
-        buffer.baseAddress!.copyMemory(from: ring.buffers[index].baseAddress! + position, byteCount: n)
-        let prepared = slotPrepared
-        if prepared && collect { collectEnds(index, through: position + n, into: &ends) }
-        position += n
-        if position == slotCount {
-            slot = nil
-            ring.release()
-        }
-        return (n, prepared)
     }
 
     /// Gives back the slot handed out in place, if any.
@@ -351,7 +330,6 @@ public final class ReadAheadRing: @unchecked Sendable {
     func release() {
         pthread_mutex_lock(mutex)
         taken = false
-        prepared[head] = false
         head = (head + 1) % buffers.count
         filled -= 1
         pthread_cond_signal(freedOne)
