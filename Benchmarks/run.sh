@@ -209,16 +209,21 @@ na() { echo "$1 $2" >>"$tmp/na"; } # NAME REASON...: a row that could not be mea
 # A command whose large output only its size matters for: measured into a file, which is then removed.
 measure_sink() { local name=$1; shift; measure "$name" 0 "$tmp/out/$name.out" "$@"; rm -f "$tmp/out/$name.out"; }
 lt() { measure "$1" "0 1" "$tmp/out/$1.json" "$bin" scan "${@:2}" --output json --no-progress; }
-# PREFIX PATH: logtriage on PATH with --jobs 1 (row PREFIX.jobs1) and --jobs 2 (PREFIX.jobs2), the two taking
-# turns run by run, so that a slow stretch of the machine falls on both rows of the ratio rather than on one.
-lt_jobs() {
-    local run jobs
+# NAME_A ARGS_A NAME_B ARGS_B: logtriage with the arguments in the arrays named ARGS_A and ARGS_B (rows NAME_A and
+# NAME_B), the two taking turns run by run, so that a slow stretch of the machine falls on both rows of a ratio
+# rather than on one.
+lt_turns() {
+    local -n turn_a=$2 turn_b=$4
+    local run
     for ((run = 1; run <= runs; run++)); do
-        for jobs in 1 2; do
-            measure_once "$run" "$1.jobs$jobs" "0 1" "$tmp/out/$1.jobs$jobs.json" \
-                "$bin" scan "$2" --jobs "$jobs" --output json --no-progress
-        done
+        measure_once "$run" "$1" "0 1" "$tmp/out/$1.json" "$bin" scan "${turn_a[@]}" --output json --no-progress
+        measure_once "$run" "$3" "0 1" "$tmp/out/$3.json" "$bin" scan "${turn_b[@]}" --output json --no-progress
     done
+}
+# PREFIX PATH: logtriage on PATH with --jobs 1 (row PREFIX.jobs1) and --jobs 2 (PREFIX.jobs2), in turns.
+lt_jobs() {
+    local jobs_one=("$2" --jobs 1) jobs_two=("$2" --jobs 2)
+    lt_turns "$1.jobs1" jobs_one "$1.jobs2" jobs_two
 }
 pipe_grep() { # NAME LITERALS DECOMPRESSOR FILES...: DECOMPRESSOR FILES | grep -c
     local name=$1 lits=$2 dec=$3
@@ -265,14 +270,18 @@ measure_started=$EPOCHREALTIME
 
 # The archive as generated (a third behind gzip), as in the first version of this benchmark.
 warm "$workload/var"
-lt stored.logtriage "$workload/var"
+# Its logtriage row is measured at the end, in turns with the 4x workload's (the scaling check); here without it.
+[[ -n $scaled ]] || lt stored.logtriage "$workload/var"
 pipe_grep stored.zcat-grep "$lit" "zcat -f" "${stored_paths[@]}"
 measure_sink stored.zcat zcat -- "${gz_rotations[@]}"
 if [[ -n $igzip ]]; then measure_sink stored.igzip "$igzip" -dc -- "${gz_rotations[@]}"; else na stored.igzip "igzip not installed"; fi
 
 # The plain mix: every file decompressed.
 warm "$workload/plain"
-lt plain.logtriage "$workload/plain/var"
+# In turns with the catalog plus the 1,000 generated rules (the scaling row; grep's and hs-count's are below).
+plain_args=("$workload/plain/var")
+rules_args=("$workload/plain/var" --patterns "$extra")
+lt_turns plain.logtriage plain_args rules.logtriage rules_args
 if ((has_jobs)); then
     lt_jobs plain "$workload/plain/var"
 else
@@ -312,14 +321,15 @@ else na small.rg "rg not installed"; fi
 if [[ -n $hs ]]; then measure small.hs "0 1" "$tmp/out/small.hs.out" "$hs" -f "$lit" -- "$small"; else na small.hs "hs-count not built"; fi
 
 # Scaling: the catalog plus 1,000 generated literal rules over the plain mix; 4x the archive as generated.
-lt rules.logtriage "$workload/plain/var" --patterns "$extra"
 measure rules.grep "0 1" "$tmp/out/rules.grep.out" env LC_ALL=C grep -a -c -F -f "$tmp/literals-plus.txt" -- "${plain_paths[@]}"
 if [[ -n $hs ]]; then
     measure rules.hs "0 1" "$tmp/out/rules.hs.out" "$hs" -f "$tmp/literals-plus.txt" -- "${plain_paths[@]}"
 else na rules.hs "hs-count not built"; fi
 if [[ -n $scaled ]]; then
-    warm "$scaled/var"
-    lt scale.logtriage "$scaled/var"
+    warm "$workload/var" "$scaled/var"
+    stored_args=("$workload/var")
+    scale_args=("$scaled/var")
+    lt_turns stored.logtriage stored_args scale.logtriage scale_args
 else
     na scale.logtriage "left out (BENCH_SCALE=0)"
 fi
