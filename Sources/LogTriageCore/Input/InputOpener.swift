@@ -25,11 +25,29 @@ enum InputOpener {
         _ raw: ByteSource, inflate: InflateEngine = .auto, readAhead: Bool = false, pool: InflaterPool? = nil,
         bufferSize: Int = ReadAheadSource.defaultBufferSize
     ) throws(InputError) -> ByteSource {
-        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: magicBytes, alignment: 1)
         defer { head.deallocate() }
+        let opened = try open(
+            raw, head: head, inflate: inflate, readAhead: readAhead, pool: pool, bufferSize: bufferSize)
+        guard opened.plainHead > 0 else { return opened.source }
+        return PrefixedSource(prefix: Array(head[..<opened.plainHead]), rest: opened.source)
+    }
+
+    /// The bytes looked at to recognise a format.
+    private static let magicBytes = 8
+
+    /// Opens `raw` as `open(_:inflate:readAhead:pool:bufferSize:)` does, reading its first bytes into `head`: a
+    /// read of `head.count` bytes, repeated only while fewer than the magic's 8 have come. When the data is
+    /// plain, those bytes are its start, `plainHead` of them, and `source` goes on after them, so a small file
+    /// is read by one `read(2)` into the caller's buffer. When it is compressed, `plainHead` is 0 and `source`
+    /// serves the bytes read again before the rest; what `head` holds is then of no further use to the caller.
+    static func open(
+        _ raw: ByteSource, head: UnsafeMutableRawBufferPointer, inflate: InflateEngine = .auto,
+        readAhead: Bool = false, pool: InflaterPool? = nil, bufferSize: Int = ReadAheadSource.defaultBufferSize
+    ) throws(InputError) -> (source: ByteSource, plainHead: Int) {
         var filled = 0
         // A pipe may deliver fewer bytes than asked; read until 8 bytes or the end.
-        while filled < head.count {
+        while filled < min(magicBytes, head.count) {
             let n = try raw.read(into: UnsafeMutableRawBufferPointer(rebasing: head[filled...]))
             if n == 0 { break }
             filled += n
@@ -38,15 +56,15 @@ enum InputOpener {
         if isJournalFile(bytes) {
             throw InputError(kind: .journalFile, operation: "read", offset: 0)
         }
-        let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
         let source: ByteSource
         if let codec = DecompressingSource.Codec.detect(bytes) {
-            source = try DecompressingSource(upstream: prefixed, codec: codec)
+            source = try DecompressingSource(upstream: PrefixedSource(prefix: Array(bytes), rest: raw), codec: codec)
         } else if isGzip(bytes) {
-            source = try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
+            source = try GzipSource(
+                upstream: PrefixedSource(prefix: Array(bytes), rest: raw), engine: inflate, pool: pool)
         } else {
-            return prefixed
+            return (raw, filled)
         }
-        return readAhead ? try ReadAheadSource(upstream: source, bufferSize: bufferSize) : source
+        return (readAhead ? try ReadAheadSource(upstream: source, bufferSize: bufferSize) : source, 0)
     }
 }

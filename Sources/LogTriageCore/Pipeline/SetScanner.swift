@@ -93,10 +93,12 @@ final class SetScanner {
         let display = InputFile.displayName(path)
         sink.beginFile(display)
         defer { sink.endFile() }
+        // The head: large enough to recognise the format, and the whole of a small file.
+        let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
         let input: InputFile
         do {
             input = try InputFile.open(
-                path, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters,
+                path, head: sniff, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters,
                 readAheadFrom: configuration.readAheadMinimumBytes, bufferSize: configuration.readAheadBufferBytes)
         } catch {
             if case .system(let code) = error.kind, code == EACCES || code == EPERM,
@@ -110,9 +112,7 @@ final class SetScanner {
             }
             return
         }
-        // Read a head large enough to recognise the format.
-        let sniff = UnsafeMutableRawBufferPointer(rebasing: buffer[..<ScanConfiguration.minimumChunkSize])
-        var (headCount, headFailure) = input.fill(sniff)
+        var (headCount, headFailure) = input.fill(sniff, from: input.plainHead)
         let padding = skipPadding(input, headCount: &headCount, failure: &headFailure)
         if padding > 0 {
             sink.note(
@@ -122,7 +122,7 @@ final class SetScanner {
         var failure = headFailure
         // A head shorter than asked for, without an error, ended at the end of the input: a small file is read in
         // full by then, and asking again would only be another system call returning nothing.
-        let headReachedEnd = failure == nil && headCount < sniff.count
+        let headReachedEnd = failure == nil && (headCount < sniff.count || input.readToSizeAtOpen)
         let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
         let detected = configuration.format ?? FormatSniffer.detect(head)
         if configuration.format == nil, let nul = FormatSniffer.binaryOffset(head, detected: detected) {
@@ -187,7 +187,7 @@ final class SetScanner {
         active.endOfFile(into: &sink)
         // The file as opened is shorter than what was read of it: truncated meanwhile. (Asked of the descriptor,
         // so a rotation renaming the file away is no truncation.)
-        if failure == nil, let size = input.sizeNow, size < source.storedOffset {
+        if failure == nil, !input.readWholeAtOnce, let size = input.sizeNow, size < source.storedOffset {
             failure = InputError(kind: .shrank(to: size), operation: "read", offset: source.storedOffset)
         }
         if let failure { sink.inputProblem(failure, file: display) }
