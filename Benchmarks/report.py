@@ -424,7 +424,9 @@ class Report:
         flags = []
         flags.append("--jobs supported" if c["has_jobs"] else "--jobs not supported")
         flags.append("--inflate supported" if c["has_inflate"] else "--inflate not supported")
-        print(f"logtriage: {', '.join(flags)}; best wall time of {c['runs']} runs; "
+        short = c.get("short_runs", c["runs"])
+        runs = f"{c['runs']} runs" + (f" ({short} for the small files)" if short != c["runs"] else "")
+        print(f"logtriage: {', '.join(flags)}; best wall time of {runs}; "
               f"MB/s = decompressed input bytes / wall (1 MB = 10^6 bytes)")
         print("RSS = peak resident set, highest of the runs; CPU% = (user+sys)/wall of the best run, 100% per core; "
               "lt ÷ row = logtriage's wall / the row's (below 1: logtriage is faster)")
