@@ -43,14 +43,23 @@ public struct IncidentTally: Sendable {
     static let maxValues = 10
     /// Places kept per incident; records at further places still count, but the diagnosis does not see them.
     static let maxPlaces = 64
-    private(set) var entries: [Entry]
+    /// The entries of the incidents counted, by incident number. A tally of input that found nothing holds
+    /// nothing: the tallies of the sets that finished before their turn to be merged wait with little weight.
+    private var entries: [Int: Entry] = [:]
     /// The place of the file last counted in: records come file by file, and finding a place splits the path.
     private var lastPlace: (file: String, place: Place)?
 
     public init(incidents: [Incident], maxEvidence: Int) {
         self.incidents = incidents
         self.maxEvidence = max(1, maxEvidence)
-        self.entries = Array(repeating: Entry(), count: incidents.count)
+    }
+
+    /// What was counted for `incident` (an empty entry when nothing was). O(1).
+    func entry(_ incident: Int) -> Entry { entries[incident] ?? Entry() }
+
+    /// The incidents counted, in incident order, with their entries. O(k log k) for k incidents counted.
+    var counted: [(incident: Int, entry: Entry)] {
+        entries.filter { $0.value.count > 0 }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// Sets what was counted for `incident` from a stored entry (the state store's). O(1).
@@ -59,33 +68,47 @@ public struct IncidentTally: Sendable {
     }
 
     /// Whether nothing was counted.
-    public var isEmpty: Bool { entries.allSatisfy { $0.count == 0 } }
+    public var isEmpty: Bool { entries.values.allSatisfy { $0.count == 0 } }
 
     /// Counts one record as evidence for `incident`. O(sources + values) of that incident.
     mutating func add(_ evidence: Evidence, incident: Int, values: [(name: String, value: String)]) {
-        entries[incident].addEvent(evidence, index: entries[incident].count, maxEvidence: maxEvidence)
-        entries[incident].count += 1
-        entries[incident].latest = evidence
-        if let time = evidence.time {
-            entries[incident].firstSeen = min(entries[incident].firstSeen ?? time, time)
-            entries[incident].lastSeen = max(entries[incident].lastSeen ?? time, time)
-        }
-        if !entries[incident].sources.contains(evidence.source) { entries[incident].sources.append(evidence.source) }
         if lastPlace?.file != evidence.file { lastPlace = (evidence.file, Place.of(file: evidence.file)) }
-        entries[incident].addPlace(PlaceSpan(evidence, place: lastPlace!.place))
+        let place = lastPlace!.place
+        let maxEvidence = maxEvidence
+        update(incident) { entry in
+            entry.addEvent(evidence, index: entry.count, maxEvidence: maxEvidence)
+            entry.count += 1
+            entry.latest = evidence
+            if let time = evidence.time {
+                entry.firstSeen = min(entry.firstSeen ?? time, time)
+                entry.lastSeen = max(entry.lastSeen ?? time, time)
+            }
+            if !entry.sources.contains(evidence.source) { entry.sources.append(evidence.source) }
+            entry.addPlace(PlaceSpan(evidence, place: place))
+        }
         mergeValues(values, incident: incident)
     }
 
     /// Adds values found in a record already counted for `incident`.
     mutating func mergeValues(_ values: [(name: String, value: String)], incident: Int) {
-        for (name, value) in values { entries[incident].addValue(value, name: name) }
+        guard !values.isEmpty else { return }
+        update(incident) { entry in
+            for (name, value) in values { entry.addValue(value, name: name) }
+        }
+    }
+
+    /// Changes the entry of `incident` in place, made empty first if there is none. O(1) beyond `body`.
+    private mutating func update(_ incident: Int, _ body: (inout Entry) -> Void) {
+        body(&entries[incident, default: Entry()])
     }
 
     /// Appends the tally of input that came after this one's. O(size of `other`).
     public mutating func merge(_ other: IncidentTally) {
-        precondition(other.entries.count == entries.count && other.maxEvidence == maxEvidence, "tallies differ")
-        for (incident, theirs) in other.entries.enumerated() where theirs.count > 0 {
-            var entry = entries[incident]
+        precondition(
+            other.incidents.count == incidents.count && other.maxEvidence == maxEvidence, "tallies differ")
+        // Each incident's entry merges on its own, so the order the incidents come in does not matter.
+        for (incident, theirs) in other.entries where theirs.count > 0 {
+            var entry = entries[incident] ?? Entry()
             for (position, event) in theirs.events.enumerated() {
                 // The event's index in the other input: exact for its first `maxEvidence`, and at least
                 // `maxEvidence` for the rest, which is all `addEvent` needs to know.
@@ -108,7 +131,7 @@ public struct IncidentTally: Sendable {
     /// `Diagnosis` finds.
     public func reports() -> [IncidentReport] {
         var reports: [IncidentReport] = []
-        for (index, entry) in entries.enumerated() where entry.count > 0 {
+        for (index, entry) in counted {
             let incident = incidents[index]
             var names = incident.valueLabels.map(\.name)
             for name in entry.values.keys.sorted() where !names.contains(name) { names.append(name) }

@@ -165,7 +165,9 @@ public final class LivePipeline {
         if let old = seen {
             let index = Dictionary(old.incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
             for (number, incident) in program.table.incidents.enumerated() {
-                if let before = index[incident.id] { tally.restore(old.entries[before], incident: number) }
+                if let before = index[incident.id], old.entry(before).count > 0 {
+                    tally.restore(old.entry(before), incident: number)
+                }
             }
         }
         seen = tally

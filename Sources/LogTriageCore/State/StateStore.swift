@@ -292,7 +292,7 @@ public final class StateStore {
 
     /// Merges `delta` into the minute's stored entries. O(incidents in `delta`).
     private static func add(_ delta: IncidentTally, minute: Int64, at now: Int64, db: Database) throws {
-        for (number, entry) in delta.entries.enumerated() where entry.count > 0 {
+        for (number, entry) in delta.counted {
             let id = delta.incidents[number].id
             var merged = IncidentTally(incidents: delta.incidents, maxEvidence: delta.maxEvidence)
             if let stored = try String.fetchOne(
@@ -304,7 +304,7 @@ public final class StateStore {
             var single = IncidentTally(incidents: delta.incidents, maxEvidence: delta.maxEvidence)
             single.restore(entry, incident: number)
             merged.merge(single)
-            let json = String(decoding: try JSONEncoder().encode(merged.entries[number]), as: UTF8.self)
+            let json = String(decoding: try JSONEncoder().encode(merged.entry(number)), as: UTF8.self)
             try db.execute(
                 sql: "INSERT OR REPLACE INTO tally (minute, incident, entry, updated) VALUES (?, ?, ?, ?)",
                 arguments: [minute, id, json, now])

@@ -56,6 +56,25 @@ import Testing
         #expect(merged.reports() == whole, "seed \(seed), cuts \(cuts)")
     }
 
+    /// A tally holds entries only for the incidents it counted, handed out in incident order whatever order they
+    /// were counted in; values for an incident not counted make no entry.
+    @Test func onlyCountedIncidentsHaveEntries() {
+        func evidence(_ line: Int) -> Evidence {
+            Evidence(source: "s", file: "f", line: line, offset: 0, time: nil, text: "", rule: "r")
+        }
+        var tally = IncidentTally(incidents: Self.incidents, maxEvidence: 3)
+        #expect(tally.isEmpty && tally.counted.isEmpty)
+        tally.mergeValues([], incident: 1)
+        tally.add(evidence(1), incident: 2, values: [])
+        tally.add(evidence(2), incident: 0, values: [(name: "v", value: "1")])
+        tally.add(evidence(3), incident: 2, values: [])
+        #expect(!tally.isEmpty)
+        #expect(tally.counted.map(\.incident) == [0, 2])
+        #expect(tally.counted.map(\.entry.count) == [1, 2])
+        #expect(tally.entry(1).count == 0)
+        #expect(tally.entry(0).values == ["v": ["1"]])
+    }
+
     /// The shown evidence follows the documented preference, checked on a hand-made case: the third kind of
     /// evidence replaces the newest record of a kind shown twice.
     @Test func evidencePrefersDistinctRules() {
