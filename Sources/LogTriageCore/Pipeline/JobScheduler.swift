@@ -5,10 +5,10 @@ import Synchronization
 ///
 /// Items come from a `JobQueue`, which may still be filled while the work runs (discovery adds rotated sets as it
 /// lists the folders that hold them). Each thread makes one worker (its own buffers and matcher) and takes the
-/// largest item not yet started, so the last items to start are small ones and the threads stay evenly busy.
-/// Results are handed to `deliver` one at a time and in item order, whatever order they finish in, so what is built
-/// from them does not depend on the number of jobs; results that finish early wait until the items before them are
-/// delivered.
+/// largest item not yet started, so the last items to start are small ones and the threads stay evenly busy; small
+/// items are taken in item order (see `JobQueue`). Results are handed to `deliver` one at a time and in item order,
+/// whatever order they finish in, so what is built from them does not depend on the number of jobs; results that
+/// finish early wait until the items before them are delivered.
 enum JobScheduler {
     static func run<Worker, Result>(
         queue: JobQueue, jobs: Int, idle: IdleJobs? = nil, makeWorker: () -> Worker, work: (Worker, Int) -> Result,
@@ -82,14 +82,25 @@ final class IdleJobs: Sendable {
 /// The items of a scan, numbered in input order as they are added, with a size that decides which starts first.
 ///
 /// `take` hands out the largest item not started yet (the lowest number among equals), and waits while the queue
-/// is empty but not finished. Complexity: O(log n) per item, a binary heap.
+/// is empty but not finished. Items smaller than `largeItem` count as equal: they are handed out in item order once
+/// no large one waits. One of them takes little time whenever it starts, and in item order they also finish about
+/// in order, so few results wait for the ones before them (with 1,000 small sets taken by size, most waited).
+/// Complexity: O(log n) per item, a binary heap.
 final class JobQueue: @unchecked Sendable {
     // Safe because every stored property is read and written only while `condition`'s lock is held.
     private let condition = NSCondition()
     private var count = 0
     private var finished = false
-    /// Not-started items as (size, number), largest size first, then lowest number.
+    /// Not-started items as (size, number), largest size first, then lowest number; sizes below `largeItem` as 0.
     private var heap: [(size: Int64, item: Int)] = []
+    /// The size from which an item is handed out by size.
+    let largeItem: Int64
+
+    /// A queue that hands out items of `largeItem` bytes or more by size first. The default, 1 MiB, takes a job a
+    /// few milliseconds to read.
+    init(largeItem: Int64 = 1 << 20) {
+        self.largeItem = largeItem
+    }
 
     /// Adds the next item, numbered one more than the last; returns its number.
     @discardableResult
@@ -98,7 +109,7 @@ final class JobQueue: @unchecked Sendable {
         defer { condition.unlock() }
         let item = count
         count += 1
-        heap.append((size, item))
+        heap.append((size >= largeItem ? size : 0, item))
         siftUp(heap.count - 1)
         condition.signal()
         return item
