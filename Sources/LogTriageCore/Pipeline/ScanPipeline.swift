@@ -56,7 +56,7 @@ public final class ScanPipeline {
             JobScheduler.run(
                 queue: listing.queue, jobs: configuration.jobs, idle: idle,
                 makeWorker: { SetScanner(configuration: configuration, program: program, idle: idle) },
-                work: { scanner, index in scan(listing.set(index), with: scanner) },
+                work: { scanner, index in scan(listing.take(index), with: scanner) },
                 deliver: { _, result in deliver(result) })
             listingProblems = listing.problems()
         } else {
@@ -121,11 +121,15 @@ final class Listing: @unchecked Sendable {
         }
     }
 
-    /// Set `index`; it has been added to the queue, so it exists.
-    func set(_ index: Int) -> InputGroup {
+    /// Set `index`, handed over: the queue hands out each index once, so the listing keeps no copy of it (the paths
+    /// of a tree of many files would otherwise stay in memory to the end of the scan). It has been added to the
+    /// queue, so it exists.
+    func take(_ index: Int) -> InputGroup {
         lock.lock()
         defer { lock.unlock() }
-        return sets[index]
+        let set = sets[index]
+        sets[index] = InputGroup(source: "", files: [])
+        return set
     }
 
     /// The problems the listing found; waits for it to end.
