@@ -28,6 +28,7 @@ import Testing
         #expect(bash.contains("'nginx-access'"), "formats complete")
         #expect(bash.contains("'text'$'\\n''json'"), "outputs complete")
         #expect(bash.contains("---completion patterns show"), "incident ids complete through the binary")
+        #expect(bash.contains("---completion scan -- --timezone"), "zones complete through the binary")
         for path in ["/share/zsh/site-functions/_logtriage", "/share/fish/vendor_completions.d/logtriage.fish"] {
             #expect(FileManager.default.fileExists(atPath: prefix + path), "\(path)")
         }
@@ -38,5 +39,9 @@ import Testing
             ids.stdout.split(separator: "\n").sorted() == [
                 "mysql-access-denied", "mysql-config-no-group", "mysql-oom-killed", "mysql-unknown-option",
             ])
+        let zones = try CLI.run([
+            "---completion", "scan", "--", "--timezone", "3", "9", "logtriage", "scan", "--timezone", "Europe/Be",
+        ])
+        #expect(zones.stdout.split(separator: "\n").sorted() == ["Europe/Belgrade", "Europe/Berlin"])
     }
 }
