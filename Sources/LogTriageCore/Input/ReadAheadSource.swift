@@ -29,13 +29,11 @@ public final class ReadAheadSource: ByteSource {
 
     private let ring: ReadAheadRing
     private let thread: ReadAheadRing.Handle
-    /// The slot being handed out, how far, and its length; whether the reader prepared it, and the first of its
-    /// results not handed out yet.
+    /// The slot being handed out, how far, and its length; whether the reader prepared it.
     private var slot: Int?
     private var position = 0
     private var slotCount = 0
     private var slotPrepared = false
-    private var nextEnd = 0
     /// The slot's bytes were handed out in place (`readInPlace`); it is released at the next read.
     private var heldInPlace = false
     private var ended = false
@@ -86,7 +84,7 @@ public final class ReadAheadSource: ByteSource {
         releaseHeld()
         guard try take(), let index = slot else { return (UnsafeRawBufferPointer(start: nil, count: 0), false) }
         let prepared = slotPrepared
-        if prepared { collectEnds(index, through: slotCount, into: &ends) }
+        if prepared { collectEnds(index, into: &ends) }
         // Safe because position <= slotCount <= the slot's size, and the slot stays the caller's until released.
         let bytes = UnsafeRawBufferPointer(rebasing: ring.buffers[index][position..<slotCount])
         position = slotCount
@@ -113,7 +111,6 @@ public final class ReadAheadSource: ByteSource {
             position = 0
             storedOffset = offset
             slotPrepared = prepared
-            nextEnd = 0
             return true
         case .end(let failure, let offset):
             ended = true
@@ -123,13 +120,12 @@ public final class ReadAheadSource: ByteSource {
         }
     }
 
-    /// Appends the prepared offsets of slot `index` in `position + 1 ... limit`, relative to `position`.
-    private func collectEnds(_ index: Int, through limit: Int, into ends: inout [Int]) {
+    /// Appends the prepared offsets of slot `index` past `position`, relative to it: a read in place hands out the
+    /// rest of its slot, so this is asked once per slot.
+    private func collectEnds(_ index: Int, into ends: inout [Int]) {
         // A prepared slot's results are not touched by the reader until the slot is released.
-        let found = ring.results[index]
-        while nextEnd < found.offsets.count && found.offsets[nextEnd] <= limit {
-            if found.offsets[nextEnd] > position { ends.append(found.offsets[nextEnd] - position) }
-            nextEnd += 1
+        for offset in ring.results[index].offsets where offset > position && offset <= slotCount {
+            ends.append(offset - position)
         }
     }
 }
