@@ -56,15 +56,15 @@ enum InputOpener {
         if isJournalFile(bytes) {
             throw InputError(kind: .journalFile, operation: "read", offset: 0)
         }
-        let source: ByteSource
-        if let codec = DecompressingSource.Codec.detect(bytes) {
-            source = try DecompressingSource(upstream: PrefixedSource(prefix: Array(bytes), rest: raw), codec: codec)
-        } else if isGzip(bytes) {
-            source = try GzipSource(
-                upstream: PrefixedSource(prefix: Array(bytes), rest: raw), engine: inflate, pool: pool)
-        } else {
-            return (raw, filled)
-        }
+        let codec = DecompressingSource.Codec.detect(bytes)
+        guard codec != nil || isGzip(bytes) else { return (raw, filled) }
+        let prefixed = PrefixedSource(prefix: Array(bytes), rest: raw)
+        let source: ByteSource =
+            if let codec {
+                try DecompressingSource(upstream: prefixed, codec: codec)
+            } else {
+                try GzipSource(upstream: prefixed, engine: inflate, pool: pool)
+            }
         return (readAhead ? try ReadAheadSource(upstream: source, bufferSize: bufferSize) : source, 0)
     }
 }

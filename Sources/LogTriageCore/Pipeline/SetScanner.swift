@@ -120,8 +120,9 @@ final class SetScanner {
                     + "skipped", file: display)
         }
         var failure = headFailure
-        // A head shorter than asked for, without an error, ended at the end of the input: a small file is read in
-        // full by then, and asking again would only be another system call returning nothing.
+        // A head shorter than asked for, without an error, ended at the end of the input, and a plain file read to
+        // its size when opened has nothing more to give: a small file is read in full by then, and asking again
+        // would only be another system call returning nothing.
         let headReachedEnd = failure == nil && (headCount < sniff.count || input.readToSizeAtOpen)
         let head = UnsafeRawBufferPointer(rebasing: buffer[..<headCount])
         let detected = configuration.format ?? FormatSniffer.detect(head)
