@@ -232,16 +232,18 @@ import Testing
         }
     }
 
-    /// SIGINT stops a scan and the report covers what was read until then, marked as interrupted (exit 130).
-    @Test func anInterruptedScanReportsWhatItRead() throws {
-        let root = NSTemporaryDirectory() + "logtriage-interrupt-\(getpid())"
+    /// SIGINT stops a scan and the report covers what was read until then, marked as interrupted (exit 130), even
+    /// while the read waits for a writer that has gone quiet but keeps the FIFO open; on one job and on two (where
+    /// a stream is read on a thread of its own).
+    @Test(arguments: ["1", "2"]) func anInterruptedScanReportsWhatItRead(jobs: String) throws {
+        let root = NSTemporaryDirectory() + "logtriage-interrupt-\(getpid())-\(jobs)"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         let fifo = root + "/live.fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["scan", "-o", "json", fifo]
+        process.arguments = ["scan", "-o", "json", "--jobs", jobs, fifo]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -250,15 +252,59 @@ import Testing
         writer.write(Data(line.utf8))
         usleep(700_000)
         kill(process.processIdentifier, SIGINT)
-        usleep(300_000)
-        writer.write(Data("2025/08/05 01:03:03 [info] 1#1: more\n".utf8))  // wakes the read
+        let stopped = Self.exits(process, within: 10)
         try writer.close()
         process.waitUntilExit()
+        #expect(stopped, "the scan went on waiting for the writer after SIGINT")
         let data = out.fileHandleForReading.readDataToEndOfFile()
         #expect(process.terminationStatus == 130)
         let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(document["interrupted"] as? Bool == true)
         #expect((document["incidents"] as? [[String: Any]])?.first?["id"] as? String == "port-already-in-use")
+        #expect((document["errors"] as? [Any])?.isEmpty == true, "a stop is not a problem of the input")
+    }
+
+    /// SIGTERM stops a scan waiting on a FIFO that no writer has opened yet, and one waiting on standard input
+    /// (a pipe whose writer keeps it open and writes nothing): exit 143 at once, the report empty but there.
+    @Test func aScanWaitingForAWriterStopsOnSIGTERM() throws {
+        let root = NSTemporaryDirectory() + "logtriage-stalled-\(getpid())"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/nobody.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let quiet = Pipe()
+        for (arguments, input) in [([fifo], nil), (["-"], quiet)] as [([String], Pipe?)] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["scan", "-o", "json"] + arguments
+            let out = Pipe()
+            process.standardOutput = out
+            if let input { process.standardInput = input }
+            try process.run()
+            usleep(500_000)
+            kill(process.processIdentifier, SIGTERM)
+            let stopped = Self.exits(process, within: 10)
+            if !stopped {
+                // Lets the scan end, so that the test does not hang: a writer that comes and goes.
+                if input == nil { close(open(fifo, O_WRONLY | O_NONBLOCK)) }
+                try input?.fileHandleForWriting.close()
+            }
+            process.waitUntilExit()
+            #expect(stopped, "\(arguments): the scan went on waiting after SIGTERM")
+            #expect(process.terminationStatus == 143, "\(arguments)")
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            #expect(document["interrupted"] as? Bool == true, "\(arguments)")
+            #expect((document["errors"] as? [Any])?.isEmpty == true, "\(arguments)")
+        }
+        try quiet.fileHandleForWriting.close()
+    }
+
+    /// Whether `process` ends within `seconds`.
+    private static func exits(_ process: Process, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        return !process.isRunning
     }
 
     /// A file met in a directory walk that cannot be read (root's /var/log/btmp) is skipped with the reason; the

@@ -24,9 +24,14 @@ public final class FileDescriptorSource: ByteSource {
     private let ownsDescriptor: Bool
     public private(set) var storedOffset: Int64 = 0
 
-    /// Opens `path` for reading.
-    public init(path: String) throws(InputError) {
-        let fd = PathName.withCString(path) { open($0, O_RDONLY | O_CLOEXEC) }
+    /// For a stream: the read end of `ScanCancellation`'s pipe (or -1), waited on beside the data.
+    private var wake: Int32?
+
+    /// Opens `path` for reading. With `nonBlocking`, opening a FIFO does not wait for a writer; a stream opened so
+    /// must then be told to `waitForData`.
+    public init(path: String, nonBlocking: Bool = false) throws(InputError) {
+        let flags = O_RDONLY | O_CLOEXEC | (nonBlocking ? O_NONBLOCK : 0)
+        let fd = PathName.withCString(path) { open($0, flags) }
         if fd < 0 {
             throw InputError(kind: .system(errno: errno), operation: "open", offset: 0)
         }
@@ -44,9 +49,15 @@ public final class FileDescriptorSource: ByteSource {
         if ownsDescriptor { close(fd) }
     }
 
+    /// From now on each read first waits for data, or the end, with `poll(2)`, and throws `.cancelled` once
+    /// `wake` (`ScanCancellation.wakeDescriptor`, -1 for none) becomes readable: for a stream, whose reads can wait
+    /// for a writer forever. Not for a regular file, which always has data or its end at hand.
+    func waitForData(wake: Int32) { self.wake = wake }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
+            if let wake { try waitForData(orStop: wake) }
             #if canImport(Glibc)
             let n = Glibc.read(fd, base, buffer.count)
             #else
@@ -56,8 +67,27 @@ public final class FileDescriptorSource: ByteSource {
                 storedOffset += Int64(n)
                 return n
             }
-            if errno == EINTR { continue }
+            // EAGAIN: a descriptor opened without blocking, woken for nothing (another reader took the data).
+            if errno == EINTR || (wake != nil && (errno == EAGAIN || errno == EWOULDBLOCK)) { continue }
             throw InputError(kind: .system(errno: errno), operation: "read", offset: storedOffset)
+        }
+    }
+
+    /// Returns once `fd` has data or has ended; throws `.cancelled` once `wake` is readable, even with data
+    /// waiting (a stop asked for is not put off by a writer that keeps writing).
+    private func waitForData(orStop wake: Int32) throws(InputError) {
+        var descriptors = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+        if wake >= 0 { descriptors.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
+        while true {
+            let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw InputError(kind: .system(errno: errno), operation: "poll", offset: storedOffset)
+            }
+            if descriptors.count > 1 && descriptors[1].revents != 0 {
+                throw InputError(kind: .cancelled, operation: "read", offset: storedOffset)
+            }
+            if descriptors[0].revents != 0 { return }
         }
     }
 }

@@ -32,6 +32,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
         case follow(String)
         /// The file became shorter than what had been read of it: truncated or rewritten while it was read.
         case shrank(to: Int64)
+        /// The scan was stopped (SIGINT, SIGTERM) while a read waited on a stream; not a problem of the file.
+        case cancelled
     }
 
     public var kind: Kind
@@ -86,6 +88,8 @@ public struct InputError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(copytruncate?) or rewritten meanwhile; the bytes read before that were scanned"
         case .notRegular:
             return "not a regular file, so it cannot be followed; pipe it in with `logtriage tail -`"
+        case .cancelled:
+            return "the scan was stopped after \(offset) bytes of it"
         }
     }
 }

@@ -29,8 +29,13 @@ struct InputFile {
     ///
     /// With `head`, the first read goes into it: when the data is plain, `plainHead` of its bytes are then the
     /// input's first and `source` goes on after them (see `InputOpener.open(_:head:inflate:readAhead:pool:)`).
+    ///
+    /// With `cancellation`, a stream (standard input, a FIFO, a device) is read only when it has data, so that
+    /// cancelling stops a read waiting for a writer: the read, or this open, throws `.cancelled`. A FIFO is then
+    /// opened without waiting for a writer to open it too.
     static func open(
-        _ path: String, head: UnsafeMutableRawBufferPointer? = nil, inflate: InflateEngine = .auto,
+        _ path: String, head: UnsafeMutableRawBufferPointer? = nil, cancellation: ScanCancellation? = nil,
+        inflate: InflateEngine = .auto,
         readAhead: Bool = false, pool: InflaterPool? = nil, readAheadFrom: Int64 = readAheadMinimumBytes,
         bufferSize: Int = ReadAheadSource.defaultBufferSize
     ) throws(InputError)
@@ -40,13 +45,18 @@ struct InputFile {
         let status: FileStatus?
         var descriptor: Int32?
         if path == "-" {
-            raw = FileDescriptorSource(descriptor: 0)
+            let input = FileDescriptorSource(descriptor: 0)
+            raw = input
             status = nil
+            if let cancellation, FileStatus.of(descriptor: 0)?.isRegular != true {
+                input.waitForData(wake: cancellation.wakeDescriptor)
+            }
         } else {
-            let file = try FileDescriptorSource(path: path)
+            let file = try FileDescriptorSource(path: path, nonBlocking: cancellation != nil)
             raw = file
             status = FileStatus.of(descriptor: file.descriptor)
             descriptor = file.descriptor
+            if let cancellation, status?.isRegular != true { file.waitForData(wake: cancellation.wakeDescriptor) }
         }
         let large = status.map { !$0.isRegular || $0.size >= readAheadFrom } ?? true
         let readAhead = readAhead && large

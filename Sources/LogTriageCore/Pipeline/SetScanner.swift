@@ -98,9 +98,12 @@ final class SetScanner {
         let input: InputFile
         do {
             input = try InputFile.open(
-                path, head: sniff, inflate: configuration.inflate, readAhead: configuration.readAhead, pool: inflaters,
+                path, head: sniff, cancellation: configuration.cancellation, inflate: configuration.inflate,
+                readAhead: configuration.readAhead, pool: inflaters,
                 readAheadFrom: configuration.readAheadMinimumBytes, bufferSize: configuration.readAheadBufferBytes)
         } catch {
+            // Stopped while waiting for a stream's first bytes: the scan's result says it was interrupted.
+            if error.kind == .cancelled { return }
             if case .system(let code) = error.kind, code == EACCES || code == EPERM,
                 !configuration.paths.contains(path)
             {
@@ -191,7 +194,7 @@ final class SetScanner {
         if failure == nil, !input.readWholeAtOnce, let size = input.sizeNow, size < source.storedOffset {
             failure = InputError(kind: .shrank(to: size), operation: "read", offset: source.storedOffset)
         }
-        if let failure { sink.inputProblem(failure, file: display) }
+        if let failure, failure.kind != .cancelled { sink.inputProblem(failure, file: display) }
     }
 
     /// The rest of a plain file, read on a thread of its own from now on, when another job's core has become free

@@ -102,4 +102,45 @@ import Testing
             #expect(Array(head[..<plainHead]) + rest == content)
         }
     }
+
+    /// A FIFO read with a cancellation: a read waiting on a writer that writes nothing ends with `.cancelled` once the scan is cancelled, after the bytes that had come were read; and a
+    /// cancelled read stops even with data waiting.
+    @Test func aWaitingReadOnAFIFOEndsWhenTheScanIsCancelled() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let fifo = root + "/live.fifo"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let cancellation = ScanCancellation()
+        // Read and write, so that opening it waits for no reader (the data written first is the magic's read).
+        let writer = open(fifo, O_RDWR | O_CLOEXEC)
+        try #require(writer >= 0)
+        defer { close(writer) }
+        let line = Array("first line\n".utf8)
+        #expect(write(writer, line, line.count) == line.count)
+        let input = try InputFile.open(fifo, cancellation: cancellation)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 8)
+        defer { buffer.deallocate() }
+        // The magic's 8 bytes were read on their own: the line comes in two reads.
+        var came: [UInt8] = []
+        while came.count < line.count {
+            let n = try input.source.read(into: buffer)
+            try #require(n > 0)
+            came += buffer[..<n]
+        }
+        #expect(came == line)
+        // The writer stays open and quiet: the next read waits until the cancellation, from another thread.
+        let cancelled = DispatchSemaphore(value: 0)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) {
+            cancellation.cancel()
+            cancelled.signal()
+        }
+        #expect(throws: InputError(kind: .cancelled, operation: "read", offset: Int64(line.count))) {
+            _ = try input.source.read(into: buffer)
+        }
+        cancelled.wait()
+        #expect(write(writer, line, line.count) == line.count)
+        #expect(throws: InputError(kind: .cancelled, operation: "read", offset: Int64(line.count))) {
+            _ = try input.source.read(into: buffer)
+        }
+    }
 }
