@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The reporting stage's sink for Prometheus: `tail`'s counts in the text exposition format, for node_exporter's
 /// textfile collector (https://prometheus.io/docs/instrumenting/exposition_formats/).
 ///
@@ -58,13 +64,45 @@ public struct MetricsFile {
     }
 
     /// Writes `counts` to `path` atomically: a temporary file in the same folder, then a rename.
+    /// Writes `counts` to `path`, whose bytes are used as given (`PathName`): a name that is not UTF-8 is
+    /// written under that name, not under a repaired one.
     public static func write(_ counts: Counts, to path: String) throws {
         let temporary = path + ".tmp.\(ProcessInfo.processInfo.processIdentifier)"
-        try Data(render(counts).utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw MetricsError(path: path, reason: reason)
+        func failed(_ doing: String) -> MetricsError {
+            MetricsError(path: path, reason: "\(String(cString: strerror(errno))) (\(doing) \(temporary))")
+        }
+        let descriptor = PathName.withCString(temporary) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
+        guard descriptor >= 0 else { throw failed("creating") }
+        let written = writeAll(Array(render(counts).utf8), to: descriptor)
+        let error = written ? nil : failed("writing")
+        if close(descriptor) != 0 || error != nil {
+            let error = error ?? failed("writing")
+            PathName.withCString(temporary) { _ = unlink($0) }
+            throw error
+        }
+        let renamed = PathName.withCString(temporary) { from in PathName.withCString(path) { rename(from, $0) } }
+        guard renamed == 0 else {
+            let error = failed("renaming")
+            PathName.withCString(temporary) { _ = unlink($0) }
+            throw error
+        }
+    }
+
+    /// Writes all of `bytes`; false (with `errno`) when a write fails.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { all in
+            var done = 0
+            while done < all.count {
+                #if canImport(Glibc)
+                let n = Glibc.write(descriptor, all.baseAddress! + done, all.count - done)
+                #else
+                let n = Darwin.write(descriptor, all.baseAddress! + done, all.count - done)
+                #endif
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return false }
+                done += n
+            }
+            return true
         }
     }
 

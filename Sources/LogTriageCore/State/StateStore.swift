@@ -31,6 +31,13 @@ public final class StateStore {
     /// lock taken; without, an existing database is opened to read, and a missing one is an error.
     public init(directory: String, writer: Bool) throws(StateError) {
         self.directory = directory
+        // SQLite is handed the database's path as a Swift string, so as UTF-8: bytes that are not would be
+        // repaired into another name, and the state kept in a folder the user did not name.
+        guard PathName.isText(directory) else {
+            throw StateError(
+                directory: directory,
+                "its path is not valid UTF-8, which the state database (SQLite) needs; name a folder whose path is")
+        }
         let path = directory + "/" + Self.databaseName
         if writer {
             do {

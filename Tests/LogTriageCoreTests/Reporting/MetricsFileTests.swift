@@ -52,4 +52,19 @@ import Testing
         #expect(leftovers.isEmpty)
         #expect(throws: (any Error).self) { try MetricsFile.write(counts, to: "/nonexistent-folder/x.prom") }
     }
+
+    /// A path that is not UTF-8 (as `PathName` carries it from the command line) is written under its own bytes.
+    @Test func aNameThatIsNotUTF8IsWrittenUnderItsOwnBytes() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let name = Array("metrics-".utf8) + [0xFF, 0xFE] + Array(".prom".utf8)
+        let path = root + "/" + PathName.string(name)
+        var counts = MetricsFile.Counts()
+        counts.records = 7
+        try MetricsFile.write(counts, to: path)
+        let listed = try #require(try? PathName.entries(of: root).get())
+        #expect(listed.map(PathName.bytes) == [name])
+        let written = try #require(PathName.contents(of: path))
+        #expect(written == Array(MetricsFile.render(counts).utf8))
+    }
 }

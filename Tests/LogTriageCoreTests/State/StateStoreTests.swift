@@ -163,4 +163,17 @@ import Testing
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/state.sqlite")) == junk)
     }
+
+    /// A state folder whose path is not UTF-8 is refused with the reason, and nothing is created: SQLite would open
+    /// the database under a repaired name, another folder than the one named.
+    @Test func aFolderWhosePathIsNotUTF8IsRefused() throws {
+        let root = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let directory = root + "/" + PathName.string(Array("state-".utf8) + [0xFF])
+        for writer in [true, false] {
+            let error = #expect(throws: StateError.self) { _ = try StateStore(directory: directory, writer: writer) }
+            #expect(error?.message.contains("not valid UTF-8") == true, "\(String(describing: error))")
+        }
+        #expect(try PathName.entries(of: root).get().isEmpty)
+    }
 }
