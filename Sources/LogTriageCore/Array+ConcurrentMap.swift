@@ -1,5 +1,9 @@
 import Foundation
 
+/// The processor cores this process may use, at least 1: how many threads the stages split work over unless told
+/// otherwise (a scan's jobs, the built-in catalog's parse, the matcher's automata).
+@usableFromInline var availableCores: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
 extension Array {
     /// The elements transformed on up to `threads` threads, the results in the order of the elements whichever
     /// thread made each. Each thread takes the next element not yet taken, so one slow element does not hold back

@@ -16,13 +16,13 @@ struct CatalogOptions: ParsableArguments {
     /// The built-in catalog plus the user's folders. With `checkExamples`, the folders' incidents must pass their
     /// own examples (`CatalogCheck`); another incident that one of their match examples also yields is a warning.
     /// The built-in files are parsed on up to `threads` threads.
-    func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Catalog {
+    func load(threads: Int = ScanConfiguration.defaultJobs) throws -> Catalog {
         try Self.load(directories: directories, checkExamples: true, threads: threads).catalog
     }
 
     /// The catalog and the ids the folders define (the incidents to check).
     static func load(
-        directories: [String], checkExamples: Bool, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        directories: [String], checkExamples: Bool, threads: Int = ScanConfiguration.defaultJobs
     ) throws -> (catalog: Catalog, added: Set<String>) {
         var catalog = try builtin(threads: threads)
         var added: Set<String> = []
@@ -50,7 +50,7 @@ struct CatalogOptions: ParsableArguments {
         return (catalog, added)
     }
 
-    static func builtin(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Catalog {
+    static func builtin(threads: Int = ScanConfiguration.defaultJobs) throws -> Catalog {
         do { return try BuiltinCatalog.load(threads: threads) } catch { throw UserError("built-in catalog: \(error)") }
     }
 

@@ -8,7 +8,7 @@ public enum BuiltinCatalog {
     /// The files are parsed on up to `threads` threads (parsing is most of a small scan's start-up); errors and
     /// incidents stay in file order.
     public static func load(
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        threads: Int = availableCores
     ) throws(CatalogError) -> Catalog {
         let parsed = EmbeddedCatalog.files.concurrentMap(threads: threads) {
             parse(name: $0.0, base64: $0.1)

@@ -41,7 +41,7 @@ public final class CatalogMatcher {
 
         /// Builds the automata, on up to `threads` threads. O(total literal length) plus the automata's
         /// construction.
-        public init(_ table: RuleTable, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        public init(_ table: RuleTable, threads: Int = availableCores) {
             var literalIndex: [LiteralAutomaton.Literal: Int] = [:]
             var literals: [LiteralAutomaton.Literal] = []
             var roles: [[(rule: Int, role: Role)]] = []

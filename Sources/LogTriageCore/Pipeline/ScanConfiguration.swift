@@ -61,7 +61,7 @@ public struct ScanConfiguration: Sendable {
     public static let minimumChunkSize = 64 << 10
 
     /// The number of jobs when none is asked for: one per active processor core.
-    public static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    public static var defaultJobs: Int { availableCores }
 
     public init(
         paths: [String], format: LogFormat? = nil, catalog: Catalog, since: Int64? = nil, until: Int64? = nil,
