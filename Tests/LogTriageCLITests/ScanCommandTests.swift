@@ -250,7 +250,15 @@ import Testing
         let writer = FileHandle(forWritingAtPath: fifo)!
         let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
         writer.write(Data(line.utf8))
-        usleep(700_000)
+        // Once the FIFO holds nothing and the scan waits in poll(2), it has read the line (and set its signal
+        // handlers, which come first).
+        let deadline = Date().addingTimeInterval(10)
+        var unread: Int32 = 1
+        while Date() < deadline && (ioctl(writer.fileDescriptor, UInt(FIONREAD), &unread) != 0 || unread > 0) {
+            usleep(10_000)
+        }
+        #expect(unread == 0, "the scan did not read the line")
+        Self.waitUntilPolling(process)
         kill(process.processIdentifier, SIGINT)
         let stopped = Self.exits(process, within: 10)
         try writer.close()
@@ -281,7 +289,7 @@ import Testing
             process.standardOutput = out
             if let input { process.standardInput = input }
             try process.run()
-            usleep(500_000)
+            Self.waitUntilPolling(process)
             kill(process.processIdentifier, SIGTERM)
             let stopped = Self.exits(process, within: 10)
             if !stopped {
@@ -298,6 +306,19 @@ import Testing
             #expect((document["errors"] as? [Any])?.isEmpty == true, "\(arguments)")
         }
         try quiet.fileHandleForWriting.close()
+    }
+
+    /// Waits (10 s at most) until one of `process`'s threads waits in poll(2), as its kernel wait channel says:
+    /// then it is reading a stream, its signal handlers set.
+    private static func waitUntilPolling(_ process: Process) {
+        let tasks = "/proc/\(process.processIdentifier)/task"
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            let channels = threads.compactMap { try? String(contentsOfFile: "\(tasks)/\($0)/wchan", encoding: .utf8) }
+            if channels.contains(where: { $0.hasPrefix("poll_schedule_timeout") || $0 == "do_sys_poll" }) { return }
+            usleep(10_000)
+        }
     }
 
     /// Whether `process` ends within `seconds`.
