@@ -23,22 +23,13 @@ public final class Watcher {
     public private(set) var fallbackReason: String?
     private var inotify: Int32 = -1
     private var watched: [String: Int32] = [:]
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let wakePipe = WakePipe()
     /// The longest sleep between looks when inotify is used, so that anything it cannot see (a file on a network
     /// filesystem, a missed folder) is still noticed.
     public var safetyInterval: Double = 1
 
     public init(mode: Mode) {
         self.mode = mode
-        var fds: [Int32] = [-1, -1]
-        _ = pipe(&fds)
-        for fd in fds {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, O_NONBLOCK)
-        }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
         #if os(Linux)
         if mode == .inotify {
             inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
@@ -51,8 +42,6 @@ public final class Watcher {
 
     deinit {
         if inotify >= 0 { close(inotify) }
-        close(wakeRead)
-        close(wakeWrite)
     }
 
     private func fallBack(_ reason: String) {
@@ -79,10 +68,7 @@ public final class Watcher {
     }
 
     /// Makes the current or next `wait` return at once. Async-signal-safe.
-    public func wake() {
-        var byte: UInt8 = 1
-        _ = write(wakeWrite, &byte, 1)
-    }
+    public func wake() { wakePipe.signal() }
 
     /// Descriptors that also end a wait when readable: the streams followed.
     public var streams: [Int32] = []
@@ -99,13 +85,13 @@ public final class Watcher {
         case .inotify: seconds = safetyInterval
         case .poll(let interval): seconds = interval
         }
-        var fds = [pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: wakePipe.readDescriptor, events: Int16(POLLIN), revents: 0)]
         if inotify >= 0 { fds.append(pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)) }
         for stream in streams { fds.append(pollfd(fd: stream, events: Int16(POLLIN), revents: 0)) }
         let ready = poll(&fds, nfds_t(fds.count), Int32(min(seconds, limit ?? seconds) * 1000))
         guard ready > 0 else { return false }
+        wakePipe.drain()
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while read(wakeRead, &buffer, buffer.count) > 0 {}
         if inotify >= 0 { readEvents(&buffer) }
         return true
     }

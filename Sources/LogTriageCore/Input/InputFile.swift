@@ -41,22 +41,20 @@ struct InputFile {
     ) throws(InputError)
         -> InputFile
     {
-        let raw: ByteSource
+        let raw: FileDescriptorSource
         let status: FileStatus?
         var descriptor: Int32?
         if path == "-" {
-            let input = FileDescriptorSource(descriptor: 0)
-            raw = input
+            raw = FileDescriptorSource(descriptor: 0)
             status = nil
-            if let cancellation, FileStatus.of(descriptor: 0)?.isRegular != true {
-                input.waitForData(wake: cancellation.wakeDescriptor)
-            }
         } else {
-            let file = try FileDescriptorSource(path: path, nonBlocking: cancellation != nil)
-            raw = file
-            status = FileStatus.of(descriptor: file.descriptor)
-            descriptor = file.descriptor
-            if let cancellation, status?.isRegular != true { file.waitForData(wake: cancellation.wakeDescriptor) }
+            raw = try FileDescriptorSource(path: path, nonBlocking: cancellation != nil)
+            status = FileStatus.of(descriptor: raw.descriptor)
+            descriptor = raw.descriptor
+        }
+        // Standard input may be a file too (`< file`); only then does it need no waiting.
+        if let cancellation, (status ?? FileStatus.of(descriptor: raw.descriptor))?.isRegular != true {
+            raw.waitForData(wake: cancellation.wakeDescriptor)
         }
         let large = status.map { !$0.isRegular || $0.size >= readAheadFrom } ?? true
         let readAhead = readAhead && large
