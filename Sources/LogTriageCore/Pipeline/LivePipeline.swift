@@ -165,9 +165,9 @@ public final class LivePipeline {
         if let old = seen {
             let index = Dictionary(old.incidents.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
             for (number, incident) in program.table.incidents.enumerated() {
-                if let before = index[incident.id], old.entry(before).count > 0 {
-                    tally.restore(old.entry(before), incident: number)
-                }
+                guard let before = index[incident.id] else { continue }
+                let entry = old.entry(before)
+                if entry.count > 0 { tally.restore(entry, incident: number) }
             }
         }
         seen = tally

@@ -63,29 +63,27 @@ public struct MetricsFile {
         return out
     }
 
-    /// Writes `counts` to `path` atomically: a temporary file in the same folder, then a rename.
-    /// Writes `counts` to `path`, whose bytes are used as given (`PathName`): a name that is not UTF-8 is
-    /// written under that name, not under a repaired one.
+    /// Writes `counts` to `path` atomically: a temporary file in the same folder, then a rename. The path's bytes
+    /// are used as given (`PathName`): a name that is not UTF-8 is written under that name, not a repaired one.
     public static func write(_ counts: Counts, to path: String) throws {
         let temporary = path + ".tmp.\(ProcessInfo.processInfo.processIdentifier)"
-        func failed(_ doing: String) -> MetricsError {
-            MetricsError(path: path, reason: "\(String(cString: strerror(errno))) (\(doing) \(temporary))")
-        }
         let descriptor = PathName.withCString(temporary) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard descriptor >= 0 else { throw failed("creating") }
-        let written = writeAll(Array(render(counts).utf8), to: descriptor)
-        let error = written ? nil : failed("writing")
-        if close(descriptor) != 0 || error != nil {
-            let error = error ?? failed("writing")
-            PathName.withCString(temporary) { _ = unlink($0) }
-            throw error
+        guard descriptor >= 0 else {
+            throw MetricsError(path: path, reason: "\(String(cString: strerror(errno))) (creating \(temporary))")
         }
-        let renamed = PathName.withCString(temporary) { from in PathName.withCString(path) { rename(from, $0) } }
-        guard renamed == 0 else {
-            let error = failed("renaming")
-            PathName.withCString(temporary) { _ = unlink($0) }
-            throw error
+        // The first step that fails, with its errno; the temporary file is then removed.
+        var failed: (step: String, code: Int32)?
+        if !writeAll(Array(render(counts).utf8), to: descriptor) { failed = ("writing", errno) }
+        if close(descriptor) != 0 && failed == nil { failed = ("writing", errno) }
+        if failed == nil,
+            PathName.withCString(temporary, { from in PathName.withCString(path) { rename(from, $0) } }) != 0
+        {
+            failed = ("renaming", errno)
         }
+        guard let failed else { return }
+        PathName.withCString(temporary) { _ = unlink($0) }
+        throw MetricsError(
+            path: path, reason: "\(String(cString: strerror(failed.code))) (\(failed.step) \(temporary))")
     }
 
     /// Writes all of `bytes`; false (with `errno`) when a write fails.
