@@ -236,17 +236,11 @@ import Testing
     /// while the read waits for a writer that has gone quiet but keeps the FIFO open; on one job and on two (where
     /// a stream is read on a thread of its own).
     @Test(arguments: ["1", "2"]) func anInterruptedScanReportsWhatItRead(jobs: String) throws {
-        let root = NSTemporaryDirectory() + "logtriage-interrupt-\(getpid())-\(jobs)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let fifo = root + "/live.fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = ["scan", "-o", "json", "--jobs", jobs, fifo]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
+        let (process, out) = try Self.startScan(["--jobs", jobs, fifo])
         let writer = FileHandle(forWritingAtPath: fifo)!
         let line = "2025/08/05 01:03:02 [emerg] 1#1: bind() to 127.0.0.1:80 failed (98: Address already in use)\n"
         writer.write(Data(line.utf8))
@@ -264,31 +258,20 @@ import Testing
         try writer.close()
         process.waitUntilExit()
         #expect(stopped, "the scan went on waiting for the writer after SIGINT")
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        #expect(process.terminationStatus == 130)
-        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(document["interrupted"] as? Bool == true)
+        let document = try Self.stoppedReport(process, out, by: SIGINT, "jobs \(jobs)")
         #expect((document["incidents"] as? [[String: Any]])?.first?["id"] as? String == "port-already-in-use")
-        #expect((document["errors"] as? [Any])?.isEmpty == true, "a stop is not a problem of the input")
     }
 
     /// SIGTERM stops a scan waiting on a FIFO that no writer has opened yet, and one waiting on standard input
     /// (a pipe whose writer keeps it open and writes nothing): exit 143 at once, the report empty but there.
     @Test func aScanWaitingForAWriterStopsOnSIGTERM() throws {
-        let root = NSTemporaryDirectory() + "logtriage-stalled-\(getpid())"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let fifo = root + "/nobody.fifo"
         #expect(mkfifo(fifo, 0o600) == 0)
         let quiet = Pipe()
         for (arguments, input) in [([fifo], nil), (["-"], quiet)] as [([String], Pipe?)] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = ["scan", "-o", "json"] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            if let input { process.standardInput = input }
-            try process.run()
+            let (process, out) = try Self.startScan(arguments, stdin: input)
             Self.waitUntilPolling(process)
             kill(process.processIdentifier, SIGTERM)
             let stopped = Self.exits(process, within: 10)
@@ -299,13 +282,35 @@ import Testing
             }
             process.waitUntilExit()
             #expect(stopped, "\(arguments): the scan went on waiting after SIGTERM")
-            #expect(process.terminationStatus == 143, "\(arguments)")
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            #expect(document["interrupted"] as? Bool == true, "\(arguments)")
-            #expect((document["errors"] as? [Any])?.isEmpty == true, "\(arguments)")
+            _ = try Self.stoppedReport(process, out, by: SIGTERM, "\(arguments)")
         }
         try quiet.fileHandleForWriting.close()
+    }
+
+    /// Starts `logtriage scan -o json ARGUMENTS`, its standard output on the pipe returned, `stdin` (when given) as
+    /// its standard input.
+    private static func startScan(_ arguments: [String], stdin: Pipe? = nil) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = ["scan", "-o", "json"] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        if let stdin { process.standardInput = stdin }
+        try process.run()
+        return (process, out)
+    }
+
+    /// The JSON report of `process`, which has ended, stopped by `signal`: its exit status is the shell's 128 +
+    /// `signal`, the report is marked interrupted, and the stop is no error of the input.
+    private static func stoppedReport(
+        _ process: Process, _ out: Pipe, by signal: Int32, _ context: String
+    ) throws -> [String: Any] {
+        #expect(process.terminationStatus == 128 + signal, "\(context)")
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let document = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(context)")
+        #expect(document["interrupted"] as? Bool == true, "\(context)")
+        #expect((document["errors"] as? [Any])?.isEmpty == true, "\(context): a stop is not a problem of the input")
+        return document
     }
 
     /// Waits (10 s at most) until one of `process`'s threads waits in poll(2), as its kernel wait channel says:
